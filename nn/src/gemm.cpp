@@ -1,0 +1,78 @@
+// The one file that calls BLAS. It includes <cblas.h> alone (not next to
+// xtensor-blas, whose declarations clash with it).
+#include "nn/gemm.hpp"
+
+#include <cblas.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <set>
+
+namespace nn {
+
+namespace {
+CBLAS_TRANSPOSE op(bool trans) { return trans ? CblasTrans : CblasNoTrans; }
+int as_int(std::size_t n) { return static_cast<int>(n); }
+}  // namespace
+
+// Row-major leading dimensions: the stored row length of each matrix.
+void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K, float alpha,
+          const float* A, const float* B, float beta, float* C) {
+  cblas_sgemm(CblasRowMajor, op(trans_a), op(trans_b), as_int(M), as_int(N), as_int(K), alpha, A,
+              as_int(trans_a ? M : K), B, as_int(trans_b ? K : N), beta, C, as_int(N));
+}
+
+void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K, double alpha,
+          const double* A, const double* B, double beta, double* C) {
+  cblas_dgemm(CblasRowMajor, op(trans_a), op(trans_b), as_int(M), as_int(N), as_int(K), alpha, A,
+              as_int(trans_a ? M : K), B, as_int(trans_b ? K : N), beta, C, as_int(N));
+}
+
+#ifdef NN_BLAS_IS_OPENBLAS
+namespace {
+// Kernels OpenBLAS falls back to that use SSE only.
+bool is_sse_only(const std::string& core) {
+  static const std::set<std::string> slow = {"Prescott", "Core2",   "Penryn", "Dunnington",
+                                             "Nehalem",  "Atom",    "Katmai", "Coppermine",
+                                             "Northwood", "Banias", "Barcelona"};
+  return slow.count(core) > 0;
+}
+// The fastest OpenBLAS kernel this CPU can run, or "" if none is better than SSE.
+std::string best_core() {
+  if (__builtin_cpu_supports("avx512f")) return "SkylakeX";
+  if (__builtin_cpu_supports("avx2")) return "Haswell";
+  return "";
+}
+}  // namespace
+
+std::string blas_description() {
+  return std::string("OpenBLAS ") + openblas_get_config() + ", kernel " + openblas_get_corename() +
+         ", " + std::to_string(openblas_get_num_threads()) + " thread(s)";
+}
+
+std::string blas_kernel_advice() {
+  const std::string core = openblas_get_corename();
+  const std::string best = best_core();
+  if (!is_sse_only(core) || best.empty()) return "";
+  return "OpenBLAS picked its slow '" + core + "' kernel on a CPU that supports '" + best +
+         "': matrix products run about 5x slower. Run with OPENBLAS_CORETYPE=" + best +
+         " in the environment, or configure with -DNN_BLAS=FLAME to use BLIS.";
+}
+
+void ensure_fast_blas(char** argv) {
+  const std::string advice = blas_kernel_advice();
+  if (advice.empty()) return;
+  if (std::getenv("OPENBLAS_CORETYPE") == nullptr) {
+    setenv("OPENBLAS_CORETYPE", best_core().c_str(), 1);
+    execv("/proc/self/exe", argv);  // returns only on failure
+  }
+  std::cerr << "warning: " << advice << "\n";
+}
+#else
+std::string blas_description() { return "BLAS (not OpenBLAS)"; }
+std::string blas_kernel_advice() { return ""; }
+void ensure_fast_blas(char**) {}
+#endif
+
+}  // namespace nn
