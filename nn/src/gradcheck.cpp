@@ -56,7 +56,9 @@ GradCheckResult gradcheck_layer(Layer<double>& layer, const Tensor<double>& x,
   Tensor<double> input = x;
   const Tensor<double> y0 = layer.forward(input);
   Tensor<double> r = Tensor<double>::from_shape(y0.shape());
-  for (auto& v : r) v = rng.uniform(-1.0, 1.0);
+  // Weights of magnitude 0.5..1 with random signs: no output is ignored, and no
+  // gradient is so small that round-off in L dominates its numerical estimate.
+  for (auto& v : r) v = (rng.uniform() < 0.5 ? -1 : 1) * rng.uniform(0.5, 1.0);
   // L = sum_i y_i r_i, so dL/dy = r.
   auto loss = [&] { return xt::sum(layer.forward(input) * r)(); };
 

@@ -53,7 +53,8 @@ GradCheckResult gradcheck(const std::function<double()>& loss, Tensor<double>& w
 /**
  * @brief Checks a layer's backward: its `dx` and every parameter gradient.
  *
- * Uses the scalar \f$ L = \sum_i y_i r_i \f$ for a fixed random tensor `r`,
+ * Uses the scalar \f$ L = \sum_i y_i r_i \f$ for a fixed random tensor `r`
+ * (entries of magnitude 0.5 to 1 with random signs),
  * so that \f$ \partial L / \partial y = r \f$ exercises every output. The
  * layer must be built; its parameter gradients are zeroed first.
  * @param layer a built layer in double precision

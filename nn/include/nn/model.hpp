@@ -1,0 +1,161 @@
+#pragma once
+/**
+ * @file model.hpp
+ * @brief `Sequential`: a stack of layers with a Keras-like surface.
+ */
+#include <iosfwd>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nn/layer.hpp"
+#include "nn/loss.hpp"
+#include "nn/optimizer.hpp"
+
+namespace nn {
+
+/**
+ * @brief Per-epoch values recorded by `Sequential::fit`: `loss`, `accuracy`, `val_loss`, ...
+ * @ingroup ch04
+ */
+struct History {
+  std::vector<std::string> names;                     ///< column order, e.g. `loss, accuracy`
+  std::map<std::string, std::vector<double>> values;  ///< one value per epoch for each name
+  std::vector<double> seconds;                        ///< wall time of each epoch
+
+  /// @brief Appends one epoch's value of `name`.
+  void record(const std::string& name, double value);
+  /// @brief Writes `epoch,loss,accuracy,...,seconds` rows; atomically (temporary file, then rename).
+  void write_csv(const std::string& path) const;
+  /// @brief Writes `{"loss": [...], ..., "seconds": [...]}`; atomically.
+  void write_json(const std::string& path) const;
+};
+
+/// @brief Validation data for `fit`: `x (N, ...)` and targets, or nothing.
+/// @ingroup ch04
+template <class T = float>
+struct ValidationData {
+  const Tensor<T>* x = nullptr;  ///< inputs, or null for no validation
+  const Tensor<T>* y = nullptr;  ///< targets
+};
+
+/// @brief Options of `Sequential::fit`, named like Keras's arguments.
+/// @ingroup ch04
+template <class T = float>
+struct FitOptions {
+  std::size_t epochs = 1;               ///< passes over the training data
+  std::size_t batch_size = 32;          ///< examples per gradient step (the last batch may be smaller)
+  ValidationData<T> validation_data{};  ///< evaluated after each epoch
+  bool shuffle = true;                  ///< a new random order each epoch
+  int verbose = 1;                      ///< 0 silent, 1 a progress line per epoch
+};
+
+/// @brief What `evaluate` returns: the mean loss and, if compiled with it, the accuracy.
+/// @ingroup ch04
+struct Evaluation {
+  double loss = 0;      ///< mean loss over the examples
+  double accuracy = 0;  ///< fraction classified correctly
+};
+
+/**
+ * @brief A stack of layers trained end to end, with a Keras-like surface.
+ *
+ * @code
+ * nn::Sequential model({784});
+ * model.add(nn::Dense(128, nn::Activation::relu));
+ * model.add(nn::Dense(10));
+ * model.compile(nn::SGD(0.1f), nn::SoftmaxCrossEntropy(), {"accuracy"});
+ * auto history = model.fit(x_train, y_train, {.epochs = 5, .batch_size = 64});
+ * @endcode
+ *
+ * `add` builds each layer at once from the previous layer's output shape, so a
+ * layer that cannot take that shape fails right there, naming itself. One
+ * training step is forward through every layer, the loss and its gradient,
+ * backward through the layers in reverse, one optimizer step, then zeroed
+ * gradients. All randomness (initial weights, shuffling) comes from one
+ * generator seeded in the constructor: same seed, same run.
+ * @ingroup ch04
+ */
+template <class T = float>
+class Sequential {
+ public:
+  /// @param input_shape shape of one example, without the batch dimension, e.g. `{1, 28, 28}`
+  /// @param seed        seeds every random choice the model makes
+  explicit Sequential(Shape input_shape, std::uint64_t seed = 42);
+
+  /// @brief Appends a layer and builds it for the current output shape; returns the stored layer.
+  template <class L>
+  L& add(L layer) {
+    auto owned = std::make_unique<L>(std::move(layer));
+    L& ref = *owned;
+    add_layer(std::move(owned));
+    return ref;
+  }
+  /// @brief Appends an already allocated layer and builds it.
+  void add_layer(std::unique_ptr<Layer<T>> layer);
+
+  /// @brief Chooses the optimizer, the loss and the metrics (`"accuracy"` or none).
+  template <class O, class L>
+  void compile(O optimizer, L loss, std::vector<std::string> metrics = {}) {
+    compile_with(std::make_unique<O>(std::move(optimizer)), std::make_unique<L>(std::move(loss)),
+                 std::move(metrics));
+  }
+  /// @brief `compile` with already allocated parts.
+  void compile_with(std::unique_ptr<Optimizer<T>> optimizer, std::unique_ptr<Loss<T>> loss,
+                    std::vector<std::string> metrics);
+
+  /// @brief Trains on `x (N, ...)` and targets `y` (`(N,)` class indices or `(N, D)`); returns the history.
+  History fit(const Tensor<T>& x, const Tensor<T>& y, const FitOptions<T>& options = {},
+              std::ostream* log = nullptr);
+  /// @brief Mean loss and accuracy over `x`, `y`, in batches of `batch_size`.
+  Evaluation evaluate(const Tensor<T>& x, const Tensor<T>& y, std::size_t batch_size = 256);
+  /// @brief The model's outputs `(N, out_shape...)` for inputs `x` (logits, for a softmax-cross-entropy model).
+  Tensor<T> predict(const Tensor<T>& x, std::size_t batch_size = 256);
+
+  /// @brief One gradient step on one batch; returns the batch's loss.
+  T train_step(const Tensor<T>& x, const Tensor<T>& y);
+  /// @brief Forward through every layer.
+  const Tensor<T>& forward(const Tensor<T>& x);
+  /// @brief Backward through every layer in reverse, from \f$ \partial L/\partial y \f$; returns `dx`.
+  const Tensor<T>& backward(const Tensor<T>& dy);
+
+  /// @brief A Keras-style table: each layer's name, kind, output shape and parameter count.
+  std::string summary() const;
+  /// @brief Every trainable tensor of every layer, in order.
+  std::vector<Param<T>> params();
+  /// @brief Total number of trainable numbers.
+  std::size_t param_count();
+  /// @brief The layers, in order.
+  const std::vector<std::unique_ptr<Layer<T>>>& layers() const { return layers_; }
+  /// @brief The per-example output shape of the last layer (the input shape if there is none).
+  const Shape& output_shape() const { return shapes_.back(); }
+  /// @brief Training mode for every layer (dropout acts only in training).
+  void set_training(bool on);
+  /// @brief The model's generator (initial weights, shuffling).
+  Generator& generator() { return rng_; }
+
+ private:
+  void run_epoch(const Tensor<T>& x, const Tensor<T>& y, const FitOptions<T>& options,
+                 std::size_t epoch, History& history, std::ostream& log);
+  bool wants_accuracy() const;
+  std::size_t count_correct(const Tensor<T>& out, const Tensor<T>& y) const;
+
+  std::vector<std::unique_ptr<Layer<T>>> layers_;
+  std::vector<Shape> shapes_;  // shapes_[0] is the input; shapes_[i+1] the output of layer i
+  std::map<std::string, int> kind_counts_;
+  Generator rng_;
+  std::unique_ptr<Optimizer<T>> optimizer_;
+  std::unique_ptr<Loss<T>> loss_;
+  std::vector<std::string> metrics_;
+  Tensor<T> x_batch_, y_batch_;  // reused batch buffers
+  const Tensor<T>* last_output_ = nullptr;  // the model's output in the last train_step
+};
+
+/// @brief Deduction guide: `nn::Sequential model({784});` is a `Sequential<float>`.
+Sequential(Shape, std::uint64_t = 42) -> Sequential<float>;
+
+extern template class Sequential<float>;
+extern template class Sequential<double>;
+
+}  // namespace nn

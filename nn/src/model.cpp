@@ -1,0 +1,351 @@
+#include "nn/model.hpp"
+
+#include "nn/data/dataset.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <numeric>
+#include <sstream>
+
+namespace nn {
+
+// ---------------------------------------------------------------- History
+
+void History::record(const std::string& name, double value) {
+  if (!values.count(name)) names.push_back(name);
+  values[name].push_back(value);
+}
+
+namespace {
+// Writes through a temporary file and a rename, so a crash never leaves half a file.
+void write_atomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << text;
+    if (!out.flush()) throw data_error(tmp, "could not write");
+  }
+  std::filesystem::rename(tmp, path);
+}
+}  // namespace
+
+void History::write_csv(const std::string& path) const {
+  std::ostringstream s;
+  s << std::setprecision(8) << "epoch";
+  for (const auto& n : names) s << "," << n;
+  s << ",seconds\n";
+  for (std::size_t e = 0; e < seconds.size(); ++e) {
+    s << e + 1;
+    for (const auto& n : names) s << "," << values.at(n)[e];
+    s << "," << seconds[e] << "\n";
+  }
+  write_atomically(path, s.str());
+}
+
+void History::write_json(const std::string& path) const {
+  std::ostringstream s;
+  s << std::setprecision(8) << "{";
+  auto list = [&](const std::string& name, const std::vector<double>& v) {
+    s << "\"" << name << "\": [";
+    for (std::size_t i = 0; i < v.size(); ++i) s << (i ? ", " : "") << v[i];
+    s << "]";
+  };
+  for (const auto& n : names) {
+    list(n, values.at(n));
+    s << ", ";
+  }
+  list("seconds", seconds);
+  s << "}\n";
+  write_atomically(path, s.str());
+}
+
+// ---------------------------------------------------------------- Sequential
+
+template <class T>
+Sequential<T>::Sequential(Shape input_shape, std::uint64_t seed) : rng_(seed) {
+  shapes_.push_back(std::move(input_shape));
+}
+
+template <class T>
+void Sequential<T>::add_layer(std::unique_ptr<Layer<T>> layer) {
+  // Keras names: the first dense layer is "dense", the second "dense_1", ...
+  const int k = kind_counts_[layer->kind()]++;
+  layer->set_name(k == 0 ? layer->kind() : layer->kind() + "_" + std::to_string(k));
+  shapes_.push_back(layer->build(shapes_.back(), rng_));
+  layers_.push_back(std::move(layer));
+}
+
+template <class T>
+void Sequential<T>::compile_with(std::unique_ptr<Optimizer<T>> optimizer,
+                                 std::unique_ptr<Loss<T>> loss, std::vector<std::string> metrics) {
+  for (const auto& m : metrics)
+    if (m != "accuracy") throw std::invalid_argument("unknown metric '" + m + "' (known: accuracy)");
+  optimizer_ = std::move(optimizer);
+  loss_ = std::move(loss);
+  metrics_ = std::move(metrics);
+}
+
+template <class T>
+std::vector<Param<T>> Sequential<T>::params() {
+  std::vector<Param<T>> all;
+  for (auto& layer : layers_)
+    for (auto& p : layer->params()) all.push_back(p);
+  return all;
+}
+
+template <class T>
+std::size_t Sequential<T>::param_count() {
+  std::size_t n = 0;
+  for (auto& p : params()) n += p.value->size();
+  return n;
+}
+
+template <class T>
+void Sequential<T>::set_training(bool on) {
+  for (auto& layer : layers_) layer->set_training(on);
+}
+
+// [sequential-step]
+template <class T>
+const Tensor<T>& Sequential<T>::forward(const Tensor<T>& x) {
+  const Tensor<T>* a = &x;
+  for (auto& layer : layers_) a = &layer->forward(*a);
+  return *a;
+}
+
+template <class T>
+const Tensor<T>& Sequential<T>::backward(const Tensor<T>& dy) {
+  const Tensor<T>* d = &dy;
+  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) d = &(*it)->backward(*d);
+  return *d;
+}
+
+template <class T>
+T Sequential<T>::train_step(const Tensor<T>& x, const Tensor<T>& y) {
+  if (!optimizer_) throw std::logic_error("train_step before compile: call model.compile(...)");
+  const Tensor<T>& out = forward(x);
+  last_output_ = &out;
+  const T loss = loss_->forward(out, y);
+  backward(loss_->backward());
+  const auto ps = params();
+  optimizer_->step(ps);
+  for (auto& p : ps) p.grad->fill(T(0));  // gradients accumulate: clear them for the next step
+  return loss;
+}
+// [sequential-step]
+
+template <class T>
+bool Sequential<T>::wants_accuracy() const {
+  return std::find(metrics_.begin(), metrics_.end(), "accuracy") != metrics_.end();
+}
+
+// A row is correct when its largest output is the target class; with one output
+// column (binary tasks) when the output is on the target's side of 0.5.
+template <class T>
+std::size_t Sequential<T>::count_correct(const Tensor<T>& out, const Tensor<T>& y) const {
+  const std::size_t N = out.shape(0), C = out.size() / N;
+  std::size_t correct = 0;
+  for (std::size_t n = 0; n < N; ++n) {
+    const T* row = out.data() + n * C;
+    if (C == 1) {
+      correct += (row[0] > T(0.5)) == (y.data()[n] > T(0.5));
+    } else {
+      const auto predicted = static_cast<std::size_t>(std::max_element(row, row + C) - row);
+      correct += predicted == target_class(y, n);
+    }
+  }
+  return correct;
+}
+
+namespace {
+
+std::string format_seconds(double s) {
+  std::ostringstream o;
+  if (s >= 60) o << static_cast<long>(s) / 60 << "m" << static_cast<long>(s) % 60 << "s";
+  else o << static_cast<long>(std::lround(s)) << "s";
+  return o.str();
+}
+
+// "117/938 [===>..........]": Keras's progress bar.
+std::string progress_bar(std::size_t done, std::size_t total) {
+  const std::size_t width = 30, filled = total ? done * width / total : width;
+  std::string bar(filled, '=');
+  if (filled < width) bar += '>' + std::string(width - filled - 1, '.');
+  const std::string count = std::to_string(total);
+  std::ostringstream o;
+  o << std::setw(static_cast<int>(count.size())) << done << "/" << count << " [" << bar << "]";
+  return o.str();
+}
+
+}  // namespace
+
+template <class T>
+History Sequential<T>::fit(const Tensor<T>& x, const Tensor<T>& y, const FitOptions<T>& options,
+                           std::ostream* log) {
+  if (!optimizer_) throw std::logic_error("fit before compile: call model.compile(...)");
+  if (x.shape(0) != y.shape(0))
+    throw shape_error("fit targets", "(" + std::to_string(x.shape(0)) + ", ...)", shape_of(y));
+  if (options.batch_size == 0 || options.epochs == 0)
+    throw std::invalid_argument("fit: epochs and batch_size must be at least 1");
+  History history;
+  std::ostream& out = log ? *log : std::cout;
+  for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
+    if (options.verbose) out << "Epoch " << epoch + 1 << "/" << options.epochs << "\n";
+    run_epoch(x, y, options, epoch, history, out);
+  }
+  return history;
+}
+
+template <class T>
+void Sequential<T>::run_epoch(const Tensor<T>& x, const Tensor<T>& y, const FitOptions<T>& options,
+                              std::size_t epoch, History& history, std::ostream& out) {
+  using clock = std::chrono::steady_clock;
+  const auto start = clock::now();
+  const std::size_t N = x.shape(0), B = options.batch_size, steps = (N + B - 1) / B;
+  const bool live = options.verbose && &out == &std::cout && isatty(STDOUT_FILENO);
+  std::vector<std::size_t> order(N);
+  if (options.shuffle) order = rng_.permutation(N);
+  else std::iota(order.begin(), order.end(), std::size_t{0});
+
+  set_training(true);
+  double loss_sum = 0;
+  std::size_t seen = 0, correct = 0;
+  auto last_print = start;
+  auto metrics_text = [&](double loss, double accuracy) {
+    std::ostringstream o;
+    o << std::fixed << std::setprecision(4) << " - loss: " << loss;
+    if (wants_accuracy()) o << " - accuracy: " << accuracy;
+    return o.str();
+  };
+  for (std::size_t step = 0; step < steps; ++step) {
+    const std::size_t count = std::min(B, N - step * B);
+    gather_batch(x, order, step * B, count, x_batch_);
+    gather_batch(y, order, step * B, count, y_batch_);
+    const T loss = train_step(x_batch_, y_batch_);
+    if (!std::isfinite(loss))
+      throw training_error("the loss became " + std::to_string(loss) + " at epoch " +
+                           std::to_string(epoch + 1) + ", batch " + std::to_string(step + 1) +
+                           ": training diverged; lower the learning rate (now " +
+                           std::to_string(optimizer_->learning_rate) + ")");
+    if (wants_accuracy()) correct += count_correct(*last_output_, y_batch_);
+    loss_sum += static_cast<double>(loss) * count;
+    seen += count;
+    const auto now = clock::now();
+    if (live && (now - last_print > std::chrono::milliseconds(250) || step + 1 == steps)) {
+      const double elapsed = std::chrono::duration<double>(now - start).count();
+      const double eta = elapsed / (step + 1) * (steps - step - 1);
+      out << "\r" << progress_bar(step + 1, steps) << " - ETA: " << format_seconds(eta)
+          << metrics_text(loss_sum / seen, double(correct) / seen) << "\033[K" << std::flush;
+      last_print = now;
+    }
+  }
+  const double seconds = std::chrono::duration<double>(clock::now() - start).count();
+  history.seconds.push_back(seconds);
+  history.record("loss", loss_sum / N);
+  if (wants_accuracy()) history.record("accuracy", double(correct) / N);
+  std::string val_text;
+  if (options.validation_data.x) {
+    const Evaluation v = evaluate(*options.validation_data.x, *options.validation_data.y);
+    history.record("val_loss", v.loss);
+    std::ostringstream o;
+    o << std::fixed << std::setprecision(4) << " - val_loss: " << v.loss;
+    if (wants_accuracy()) {
+      history.record("val_accuracy", v.accuracy);
+      o << " - val_accuracy: " << v.accuracy;
+    }
+    val_text = o.str();
+  }
+  if (options.verbose) {
+    std::ostringstream per_step;
+    per_step << std::lround(1000 * seconds / steps) << "ms/step";
+    out << (live ? "\r" : "") << progress_bar(steps, steps) << " - " << format_seconds(seconds)
+        << " " << per_step.str() << metrics_text(loss_sum / N, double(correct) / N) << val_text
+        << (live ? "\033[K" : "") << "\n";
+  }
+}
+
+template <class T>
+Evaluation Sequential<T>::evaluate(const Tensor<T>& x, const Tensor<T>& y, std::size_t batch_size) {
+  if (!loss_) throw std::logic_error("evaluate before compile: call model.compile(...)");
+  if (x.shape(0) != y.shape(0))
+    throw shape_error("evaluate targets", "(" + std::to_string(x.shape(0)) + ", ...)", shape_of(y));
+  set_training(false);
+  const std::size_t N = x.shape(0);
+  std::vector<std::size_t> order(N);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  double loss_sum = 0;
+  std::size_t correct = 0;
+  for (std::size_t begin = 0; begin < N; begin += batch_size) {
+    const std::size_t count = std::min(batch_size, N - begin);
+    gather_batch(x, order, begin, count, x_batch_);
+    gather_batch(y, order, begin, count, y_batch_);
+    const Tensor<T>& out = forward(x_batch_);
+    loss_sum += static_cast<double>(loss_->forward(out, y_batch_)) * count;
+    correct += count_correct(out, y_batch_);
+  }
+  set_training(true);
+  return {loss_sum / N, double(correct) / N};
+}
+
+template <class T>
+Tensor<T> Sequential<T>::predict(const Tensor<T>& x, std::size_t batch_size) {
+  set_training(false);
+  const std::size_t N = x.shape(0);
+  Tensor<T> result = Tensor<T>::from_shape(batch_of(N, output_shape()));
+  const std::size_t row = result.size() / N;
+  std::vector<std::size_t> order(N);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  for (std::size_t begin = 0; begin < N; begin += batch_size) {
+    const std::size_t count = std::min(batch_size, N - begin);
+    gather_batch(x, order, begin, count, x_batch_);
+    const Tensor<T>& out = forward(x_batch_);
+    std::copy(out.data(), out.data() + count * row, result.data() + begin * row);
+  }
+  set_training(true);
+  return result;
+}
+
+template <class T>
+std::string Sequential<T>::summary() const {
+  auto thousands = [](std::size_t n) {
+    std::string s = std::to_string(n);
+    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+    return s;
+  };
+  auto shape_text = [](const Shape& s) {
+    std::string t = "(None";
+    for (auto d : s) t += ", " + std::to_string(d);
+    return t + ")";
+  };
+  std::ostringstream o;
+  const std::string rule(65, '_'), double_rule(65, '=');
+  o << "Model: \"sequential\"\n" << rule << "\n";
+  o << std::left << std::setw(29) << " Layer (type)" << std::setw(26) << "Output Shape" << "Param #\n";
+  o << double_rule << "\n";
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    std::size_t count = 0;
+    for (auto& p : layers_[i]->params()) count += p.value->size();
+    total += count;
+    o << " " << std::setw(28) << (layers_[i]->name() + " (" + layers_[i]->kind() + ")")
+      << std::setw(26) << shape_text(shapes_[i + 1]) << thousands(count) << "\n";
+    o << (i + 1 < layers_.size() ? "\n" : "");
+  }
+  o << double_rule << "\nTotal params: " << thousands(total) << "\nTrainable params: "
+    << thousands(total) << "\nNon-trainable params: 0\n" << rule << "\n";
+  return o.str();
+}
+
+template class Sequential<float>;
+template class Sequential<double>;
+
+}  // namespace nn
