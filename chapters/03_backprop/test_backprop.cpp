@@ -41,6 +41,7 @@ TEST_CASE("a 2-2-1 sigmoid network: every forward value and gradient as worked i
   auto model = worked_network();
   auto& hidden = dynamic_cast<nn::Dense<double>&>(*model.layers()[0]);
   auto& output = dynamic_cast<nn::Dense<double>&>(*model.layers()[1]);
+  hidden.set_input_gradient(true);  // a model skips the first layer's dx; the text wants it
   const Tensor<double> x = {{1.0, 2.0}};
   const Tensor<double> t = nn::column({1.0});
 

@@ -51,6 +51,7 @@ const Tensor<T>& Dense<T>::backward(const Tensor<T>& dy) {
   // z_nu = ... + b_u  =>  dL/db_u = sum_n dz_nu
   for (std::size_t n = 0; n < N; ++n)
     for (std::size_t u = 0; u < U; ++u) db(u) += dz_(n, u);
+  if (!this->input_gradient_) return dx_;  // rule 6: nobody reads dx
   // z = x W  =>  dL/dx = dz W^T  (N, D)
   resize_if_needed(dx_, {N, D});
   gemm(false, true, N, D, U, T(1), dz_.data(), W.data(), T(0), dx_.data());

@@ -81,6 +81,8 @@ void Sequential<T>::add_layer(std::unique_ptr<Layer<T>> layer) {
   const int k = kind_counts_[layer->kind()]++;
   layer->set_name(k == 0 ? layer->kind() : layer->kind() + "_" + std::to_string(k));
   shapes_.push_back(layer->build(shapes_.back(), rng_));
+  // Only layers after the first one with parameters need to pass a gradient back.
+  layer->set_input_gradient(!params().empty());
   layers_.push_back(std::move(layer));
 }
 
@@ -125,7 +127,10 @@ const Tensor<T>& Sequential<T>::forward(const Tensor<T>& x) {
 template <class T>
 const Tensor<T>& Sequential<T>::backward(const Tensor<T>& dy) {
   const Tensor<T>* d = &dy;
-  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) d = &(*it)->backward(*d);
+  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) {
+    d = &(*it)->backward(*d);
+    if (!(*it)->input_gradient()) break;  // no layer before this one has parameters
+  }
   return *d;
 }
 
@@ -316,15 +321,21 @@ Tensor<T> Sequential<T>::predict(const Tensor<T>& x, std::size_t batch_size) {
 
 template <class T>
 std::string Sequential<T>::summary() const {
-  auto thousands = [](std::size_t n) {
-    std::string s = std::to_string(n);
-    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+  auto thousands = [](std::size_t n) {  // 101770 -> "101,770"
+    const std::string digits = std::to_string(n);
+    std::string s;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+      if (i > 0 && (digits.size() - i) % 3 == 0) s.push_back(',');
+      s.push_back(digits[i]);
+    }
     return s;
   };
   auto shape_text = [](const Shape& s) {
-    std::string t = "(None";
-    for (auto d : s) t += ", " + std::to_string(d);
-    return t + ")";
+    std::ostringstream t;
+    t << "(None";
+    for (auto d : s) t << ", " << d;
+    t << ")";
+    return t.str();
   };
   std::ostringstream o;
   const std::string rule(65, '_'), double_rule(65, '=');
@@ -336,7 +347,9 @@ std::string Sequential<T>::summary() const {
     std::size_t count = 0;
     for (auto& p : layers_[i]->params()) count += p.value->size();
     total += count;
-    o << " " << std::setw(28) << (layers_[i]->name() + " (" + layers_[i]->kind() + ")")
+    std::ostringstream label;
+    label << layers_[i]->name() << " (" << layers_[i]->kind() << ")";
+    o << " " << std::setw(28) << label.str()
       << std::setw(26) << shape_text(shapes_[i + 1]) << thousands(count) << "\n";
     o << (i + 1 < layers_.size() ? "\n" : "");
   }

@@ -41,6 +41,10 @@ struct Param {
  * 4. Parameter gradients **accumulate**: backward *adds* to each `Param::grad`.
  *    Nothing clears them but `zero_grad()`, which the optimizer step follows.
  * 5. **params()** lists every trainable tensor with its gradient, in a fixed order.
+ * 6. After `set_input_gradient(false)` backward still fills the parameter
+ *    gradients but may skip `dx` and return an empty tensor. `Sequential`
+ *    does this for the first layers of a model, whose `dx` nobody reads:
+ *    for a first dense layer it saves a third of the backward arithmetic.
  *
  * Output buffers are reused from batch to batch, so training allocates
  * nothing once the first batch has passed.
@@ -71,6 +75,11 @@ class Layer {
   /// @brief Whether the layer is in training mode.
   bool training() const { return training_; }
 
+  /// @brief Rule 6: whether backward must compute `dx` (true by default).
+  void set_input_gradient(bool on) { input_gradient_ = on; }
+  /// @brief Whether backward computes `dx`.
+  bool input_gradient() const { return input_gradient_; }
+
   /// @brief The layer's name in messages and summaries, e.g. `"dense_1"`; defaults to `kind()`.
   std::string name() const { return name_.empty() ? kind() : name_; }
   /// @brief Renames the layer (`Sequential` numbers its layers: `dense_1`, `dense_2`, ...).
@@ -89,6 +98,7 @@ class Layer {
 
   Shape in_shape_;
   bool training_ = true;
+  bool input_gradient_ = true;
 
  private:
   std::string name_;

@@ -117,7 +117,11 @@ class Sequential {
   T train_step(const Tensor<T>& x, const Tensor<T>& y);
   /// @brief Forward through every layer.
   const Tensor<T>& forward(const Tensor<T>& x);
-  /// @brief Backward through every layer in reverse, from \f$ \partial L/\partial y \f$; returns `dx`.
+  /// @brief Backward through the layers in reverse, from \f$ \partial L/\partial y \f$.
+  ///
+  /// Stops at the first layer with parameters (rule 6 of the layer contract) and
+  /// returns what that layer returned: the model's `dx` only if some layer before
+  /// it had parameters, else an empty tensor.
   const Tensor<T>& backward(const Tensor<T>& dy);
 
   /// @brief A Keras-style table: each layer's name, kind, output shape and parameter count.
