@@ -1,6 +1,7 @@
 // Chapter 4 demo: a 784-128-10 perceptron on Fashion-MNIST or the MNIST digits.
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 
@@ -16,7 +17,7 @@ int main(int argc, char** argv) {
   std::size_t epochs = 5, batch_size = 64, limit = 0;
   float lr = 0.1f;
   std::uint64_t seed = 42;
-  std::string data = "fashion", out;
+  std::string data = "fashion", out, bench_json;
   app.add_option("--epochs", epochs, "passes over the training set")->capture_default_str();
   app.add_option("--batch-size", batch_size, "examples per step")->capture_default_str();
   app.add_option("--lr", lr, "learning rate of SGD")->capture_default_str();
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--limit", limit, "train on the first N examples only (0: all)");
   app.add_option("--out", out, "file for the history (.csv or .json)");
+  app.add_option("--bench-json", bench_json, "file for epoch times and accuracy (benchmark.py)");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -56,6 +58,14 @@ int main(int argc, char** argv) {
     if (!out.empty()) {
       if (std::filesystem::path(out).extension() == ".json") history.write_json(out);
       else history.write_csv(out);
+    }
+    if (!bench_json.empty()) {
+      std::ofstream json(bench_json);
+      json << std::setprecision(6) << "{\"epoch_seconds\": [";
+      for (std::size_t e = 0; e < history.seconds.size(); ++e)
+        json << (e ? ", " : "") << history.seconds[e];
+      json << "], \"test_loss\": " << result.loss << ", \"test_accuracy\": " << result.accuracy
+           << "}\n";
     }
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";

@@ -112,6 +112,7 @@ nn::Sequential<float> small_model(std::uint64_t seed) {
 }
 }  // namespace
 
+// [same-seed-test]
 TEST_CASE("same seed, same run, bit for bit") {
   nn::Generator rng(9);
   const nn::Dataset data = nn::make_spirals(50, 2, 0.1, rng);
@@ -124,7 +125,9 @@ TEST_CASE("same seed, same run, bit for bit") {
   CHECK(a.values.at("loss") == b.values.at("loss"));
   CHECK(a.values.at("loss") != c.values.at("loss"));
 }
+// [same-seed-test]
 
+// [diverged-test]
 TEST_CASE("a loss that overflows stops training with a message that says what to do") {
   // Linear regression with a far too large step: every step multiplies the error by
   // about |1 - 2 * lr * mean(x^2)| = |1 - 2 * 100 * 3.3|, so the loss overflows within steps.
@@ -136,6 +139,7 @@ TEST_CASE("a loss that overflows stops training with a message that says what to
   CHECK_THROWS_WITH_AS(model.fit(sine.x, sine.y, {.epochs = 5, .batch_size = 20, .verbose = 0}),
                        doctest::Contains("lower the learning rate"), nn::training_error);
 }
+// [diverged-test]
 
 TEST_CASE("fit reports a per-epoch history and writes it as CSV and JSON") {
   nn::Generator rng(9);

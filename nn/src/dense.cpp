@@ -7,6 +7,7 @@
 
 namespace nn {
 
+// [dense-build]
 template <class T>
 Shape Dense<T>::build(const Shape& in_shape, Generator& rng) {
   if (in_shape.size() != 1)
@@ -20,6 +21,7 @@ Shape Dense<T>::build(const Shape& in_shape, Generator& rng) {
   db = xt::zeros<T>({units_});
   return {units_};
 }
+// [dense-build]
 
 // [dense-forward]
 // x: (N, D), W: (D, U), b: (U,)  ->  y: (N, U)

@@ -75,6 +75,7 @@ Sequential<T>::Sequential(Shape input_shape, std::uint64_t seed) : rng_(seed) {
   shapes_.push_back(std::move(input_shape));
 }
 
+// [sequential-add]
 template <class T>
 void Sequential<T>::add_layer(std::unique_ptr<Layer<T>> layer) {
   // Keras names: the first dense layer is "dense", the second "dense_1", ...
@@ -85,6 +86,7 @@ void Sequential<T>::add_layer(std::unique_ptr<Layer<T>> layer) {
   layer->set_input_gradient(!params().empty());
   layers_.push_back(std::move(layer));
 }
+// [sequential-add]
 
 template <class T>
 void Sequential<T>::compile_with(std::unique_ptr<Optimizer<T>> optimizer,
@@ -210,6 +212,7 @@ History Sequential<T>::fit(const Tensor<T>& x, const Tensor<T>& y, const FitOpti
   return history;
 }
 
+// [run-epoch-loop]
 template <class T>
 void Sequential<T>::run_epoch(const Tensor<T>& x, const Tensor<T>& y, const FitOptions<T>& options,
                               std::size_t epoch, History& history, std::ostream& out) {
@@ -220,6 +223,7 @@ void Sequential<T>::run_epoch(const Tensor<T>& x, const Tensor<T>& y, const FitO
   std::vector<std::size_t> order(N);
   if (options.shuffle) order = rng_.permutation(N);
   else std::iota(order.begin(), order.end(), std::size_t{0});
+  // [run-epoch-loop]
 
   set_training(true);
   double loss_sum = 0;
@@ -231,6 +235,7 @@ void Sequential<T>::run_epoch(const Tensor<T>& x, const Tensor<T>& y, const FitO
     if (wants_accuracy()) o << " - accuracy: " << accuracy;
     return o.str();
   };
+  // [run-epoch-loop]
   for (std::size_t step = 0; step < steps; ++step) {
     const std::size_t count = std::min(B, N - step * B);
     gather_batch(x, order, step * B, count, x_batch_);
@@ -253,6 +258,7 @@ void Sequential<T>::run_epoch(const Tensor<T>& x, const Tensor<T>& y, const FitO
       last_print = now;
     }
   }
+  // [run-epoch-loop]
   const double seconds = std::chrono::duration<double>(clock::now() - start).count();
   history.seconds.push_back(seconds);
   history.record("loss", loss_sum / N);

@@ -4,6 +4,7 @@
 
 namespace nn {
 
+// [optimizer-step]
 template <class T>
 void Optimizer<T>::step(const std::vector<Param<T>>& params) {
   for (std::size_t i = 0; i < params.size(); ++i) {
@@ -26,6 +27,7 @@ T* Optimizer<T>::state(std::size_t k, std::size_t i, std::size_t size) {
   if (state_[k][i].size() != size) state_[k][i].assign(size, T(0));
   return state_[k][i].data();
 }
+// [optimizer-step]
 
 // [sgd]
 template <class T>

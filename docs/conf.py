@@ -1,0 +1,77 @@
+"""Sphinx configuration of the book.
+
+Build the book with ``cmake --build <build-dir> --target book`` (configure with
+-DNN_BUILD_DOCS=ON). That target runs Doxygen and the chapter demos first, then
+calls sphinx-build on a staging directory in the build tree whose entries link
+to this directory, plus ``_generated`` -> the demos' outputs and figures, so
+pages include them as ``/_generated/01_neuron/neuron_demo.txt``. Two more
+locations arrive in the environment:
+
+    NN_BOOK_DOXYGEN_XML  Doxygen's XML output, read by Breathe
+    NN_BOOK_STATIC       a directory holding the MathJax 2 subset (``mathjax/``)
+"""
+import os
+import sys
+from pathlib import Path
+
+# The real docs/ directory (this file is reached through a link in the staging directory).
+DOCS = Path(__file__).resolve().parent
+REPO = DOCS.parent
+sys.path.insert(0, str(DOCS / "_ext"))
+
+
+def _from_environment(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise RuntimeError(f"{name} is not set: build the book with "
+                           f"`cmake --build <build-dir> --target book`")
+    return value
+
+
+project = "Neural Networks from Scratch in C++"
+html_title = project
+author = "the nn authors"
+copyright = "the nn authors"
+
+extensions = ["sphinx.ext.mathjax", "breathe", "excerpt", "api_group"]
+
+# Sources: pages are .rst; the chapter template and the generated outputs are not pages.
+source_suffix = ".rst"
+root_doc = "index"
+exclude_patterns = ["chapters/_template.rst.txt", "_generated", "_ext"]
+
+# Code is C++ unless a block says otherwise.
+primary_domain = "cpp"
+highlight_language = "cpp"
+
+# `.. excerpt:: nn/src/neuron.cpp neuron-forward`: paths are relative to the repository root.
+excerpt_root = str(REPO)
+
+# Breathe renders the API from Doxygen's XML. Each symbol is rendered once; see docs/api.rst.
+breathe_projects = {"nn": _from_environment("NN_BOOK_DOXYGEN_XML")}
+breathe_default_project = "nn"
+breathe_domain_by_extension = {"hpp": "cpp", "dox": "cpp"}
+# No "#include <...>" lines: they would link to file pages the book does not have.
+breathe_show_include = False
+
+# Every cross-reference must resolve (-n), except names from the standard
+# library and xtensor, which have no pages in this book.
+nitpicky = True
+nitpick_ignore_regex = [
+    (r"cpp:.*", r"(::)?(std|xt)(::.*)?"),
+    # The namespace itself: Sphinx's C++ domain has no page to link `nn` to.
+    (r"cpp:identifier", r"nn"),
+    (r"cpp:.*", r"(u?int(8|16|32|64)_t|size_t|ptrdiff_t)"),
+]
+
+# MathJax 2.7.9 from Debian, served from _static: no network at build or read time.
+html_static_path = [_from_environment("NN_BOOK_STATIC")]
+mathjax_path = "mathjax/MathJax.js?config=TeX-AMS_CHTML-full"
+# No "Loading [MathJax]..." messages in the corner while the page typesets.
+mathjax2_config = {"messageStyle": "none"}
+
+html_theme = "furo"
+html_copy_source = False
+html_show_sourcelink = False
+pygments_style = "friendly"
+pygments_dark_style = "monokai"

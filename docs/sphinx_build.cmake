@@ -1,0 +1,25 @@
+# cmake -DDOCTREES=<dir> -P sphinx_build.cmake -- <sphinx-build> [args...]
+#
+# Runs sphinx-build. Sphinx re-renders only the pages that changed, so after a
+# failed build the next one would not repeat the warnings of pages it already
+# read, and would pass. On failure this script deletes the saved environment
+# (<dir>), so the next build reads every page again and reports every warning.
+set(command "")
+set(after_dashes FALSE)
+math(EXPR last "${CMAKE_ARGC} - 1")
+foreach(i RANGE ${last})
+  if(after_dashes)
+    list(APPEND command "${CMAKE_ARGV${i}}")
+  elseif(CMAKE_ARGV${i} STREQUAL "--")
+    set(after_dashes TRUE)
+  endif()
+endforeach()
+if(NOT DOCTREES OR NOT command)
+  message(FATAL_ERROR "usage: cmake -DDOCTREES=<dir> -P sphinx_build.cmake -- <sphinx-build> [args...]")
+endif()
+
+execute_process(COMMAND ${command} RESULT_VARIABLE status)
+if(NOT status EQUAL 0)
+  file(REMOVE_RECURSE ${DOCTREES})
+  message(FATAL_ERROR "sphinx-build failed (${status}): the book has errors, listed above")
+endif()

@@ -1,0 +1,159 @@
+// Tests for chapter 2's exercises. Each exercise is one doctest suite:
+//   ./nnbook exercise ex2.1     (or: build/exercises/exercise_tests -ts=ex2.1)
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "nn/dense.hpp"
+
+// The functions under test, defined in exercises/02_mlp/ (or solutions/02_mlp/).
+namespace ex {
+void dense_forward(const nn::Tensor<double>& x, const nn::Tensor<double>& W,
+                   const nn::Tensor<double>& b, nn::Tensor<double>& y);
+void dense_backward(const nn::Tensor<double>& x, const nn::Tensor<double>& W,
+                    const nn::Tensor<double>& dy, nn::Tensor<double>& dx,
+                    nn::Tensor<double>& dW, nn::Tensor<double>& db);
+void xor_weights(nn::Tensor<double>& W1, nn::Tensor<double>& b1, nn::Tensor<double>& W2,
+                 nn::Tensor<double>& b2);
+}  // namespace ex
+
+namespace {
+
+using nn::Tensor;
+
+// A tensor of the given shape filled with uniform numbers in [-1, 1).
+Tensor<double> random_tensor(const nn::Shape& shape, nn::Generator& rng) {
+  Tensor<double> t = Tensor<double>::from_shape(shape);
+  for (auto& v : t) v = rng.uniform(-1.0, 1.0);
+  return t;
+}
+
+// A tensor of the given shape with every element equal to `value`.
+Tensor<double> filled(const nn::Shape& shape, double value) {
+  Tensor<double> t = Tensor<double>::from_shape(shape);
+  t.fill(value);
+  return t;
+}
+
+// "[1, 2]": the position of flat element i in a tensor of this shape.
+std::string position(const nn::Shape& shape, std::size_t i) {
+  std::string s;
+  for (std::size_t k = shape.size(); k-- > 0;) {
+    s = std::to_string(i % shape[k]) + (s.empty() ? "" : ", ") + s;
+    i /= shape[k];
+  }
+  return "[" + s + "]";
+}
+
+// Checks `got` against `expected` element by element; reports at most the first four mismatches.
+void check_close(const char* what, const Tensor<double>& got, const Tensor<double>& expected,
+                 double epsilon = 1e-10) {
+  INFO(what);
+  REQUIRE(nn::to_string(nn::shape_of(got)) == nn::to_string(nn::shape_of(expected)));
+  int mismatches = 0;
+  for (std::size_t i = 0; i < got.size() && mismatches < 4; ++i) {
+    const bool close = got.data()[i] == doctest::Approx(expected.data()[i]).epsilon(epsilon);
+    if (close) continue;
+    ++mismatches;
+    INFO(what, position(nn::shape_of(got), i));
+    CHECK(got.data()[i] == doctest::Approx(expected.data()[i]).epsilon(epsilon));
+  }
+}
+
+// The batch of the chapter's worked example: x (N, D) = (2, 3), W (D, U) = (3, 2), b (U,).
+const Tensor<double> x_text = {{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}};
+const Tensor<double> W_text = {{1.0, -1.0}, {0.0, 2.0}, {1.0, 0.0}};
+const Tensor<double> b_text = {0.5, -0.5};
+
+}  // namespace
+
+TEST_SUITE("ex2.1") {
+  TEST_CASE("dense forward reproduces the chapter's batch of two, worked by hand") {
+    Tensor<double> y = filled({2, 2}, 7.0);  // leftovers
+    ex::dense_forward(x_text, W_text, b_text, y);
+    // row 1: (1*1 + 2*0 + 3*1, 1*(-1) + 2*2 + 3*0) + b = (4, 3) + (0.5, -0.5) = (4.5, 2.5)
+    // row 2: (4 + 0 + 6, -4 + 10 + 0) + b = (10, 6) + (0.5, -0.5) = (10.5, 5.5)
+    check_close("y", y, Tensor<double>{{4.5, 2.5}, {10.5, 5.5}});
+  }
+
+  TEST_CASE("dense forward agrees with nn::Dense on a random batch of three") {
+    // D = 4 inputs and U = 5 units differ, so a W indexed the wrong way round shows
+    nn::Generator rng(21);
+    nn::Dense<double> dense(5);
+    dense.build({4}, rng);
+    dense.b = random_tensor({5}, rng);
+    const Tensor<double> x = random_tensor({3, 4}, rng);
+    Tensor<double> y = xt::zeros<double>({3, 5});
+    ex::dense_forward(x, dense.W, dense.b, y);
+    check_close("y", y, dense.forward(x));
+  }
+}
+
+TEST_SUITE("ex2.2") {
+  TEST_CASE("dense backward reproduces the chapter's batch of two, worked by hand") {
+    const Tensor<double> dy = {{1.0, 0.0}, {0.0, 1.0}};
+    // filled with 99: the gradients must be set, not added to
+    Tensor<double> dx = filled({2, 3}, 99.0);
+    Tensor<double> dW = filled({3, 2}, 99.0);
+    Tensor<double> db = filled({2}, 99.0);
+    ex::dense_backward(x_text, W_text, dy, dx, dW, db);
+    // dW = x^T dy: column u collects the inputs of the examples whose dy_u is 1
+    //    = ((1, 4), (2, 5), (3, 6))
+    check_close("dW", dW, Tensor<double>{{1.0, 4.0}, {2.0, 5.0}, {3.0, 6.0}});
+    // db = sum over the batch of dy = (1 + 0, 0 + 1) = (1, 1)
+    check_close("db", db, Tensor<double>{1.0, 1.0});
+    // dx = dy W^T: row 1 is W's first column (1, 0, 1), row 2 its second (-1, 2, 0)
+    check_close("dx", dx, Tensor<double>{{1.0, 0.0, 1.0}, {-1.0, 2.0, 0.0}});
+  }
+
+  TEST_CASE("dense backward agrees with nn::Dense on a random batch of three") {
+    nn::Generator rng(22);
+    nn::Dense<double> dense(5);
+    dense.build({4}, rng);
+    const Tensor<double> x = random_tensor({3, 4}, rng);
+    const Tensor<double> dy = random_tensor({3, 5}, rng);
+    dense.forward(x);
+    const Tensor<double> dx_ref = dense.backward(dy);  // dW, db started at zero: now the gradient
+
+    Tensor<double> dx = xt::zeros<double>({3, 4});
+    Tensor<double> dW = xt::zeros<double>({4, 5});
+    Tensor<double> db = xt::zeros<double>({5});
+    // twice: a second call must give the same gradients, not twice them
+    ex::dense_backward(x, dense.W, dy, dx, dW, db);
+    ex::dense_backward(x, dense.W, dy, dx, dW, db);
+    check_close("dx", dx, dx_ref);
+    check_close("dW", dW, dense.dW);
+    check_close("db", db, dense.db);
+  }
+}
+
+TEST_SUITE("ex2.3") {
+  TEST_CASE("the hand-chosen weights make a 2-2-1 sigmoid network compute XOR") {
+    Tensor<double> W1 = xt::zeros<double>({2, 2}), b1 = xt::zeros<double>({2});
+    Tensor<double> W2 = xt::zeros<double>({2, 1}), b2 = xt::zeros<double>({1});
+    ex::xor_weights(W1, b1, W2, b2);
+    REQUIRE(nn::shape_of(W1) == nn::Shape{2, 2});
+    REQUIRE(nn::shape_of(b1) == nn::Shape{2});
+    REQUIRE(nn::shape_of(W2) == nn::Shape{2, 1});
+    REQUIRE(nn::shape_of(b2) == nn::Shape{1});
+
+    // The network of the text, run by the library's own layers.
+    nn::Generator rng(1);
+    nn::Dense<double> hidden(2, nn::Activation::sigmoid), output(1, nn::Activation::sigmoid);
+    hidden.build({2}, rng);
+    output.build({2}, rng);
+    hidden.W = W1;
+    hidden.b = b1;
+    output.W = W2;
+    output.b = b2;
+    const Tensor<double> x = {{0.0, 0.0}, {0.0, 1.0}, {1.0, 0.0}, {1.0, 1.0}};
+    const Tensor<double> y = output.forward(hidden.forward(x));
+    // XOR: 1 when exactly one input is 1
+    INFO("outputs for (0,0), (0,1), (1,0), (1,1): ", y(0, 0), ", ", y(1, 0), ", ", y(2, 0), ", ",
+         y(3, 0));
+    CHECK(y(0, 0) < 0.1);
+    CHECK(y(1, 0) > 0.9);
+    CHECK(y(2, 0) > 0.9);
+    CHECK(y(3, 0) < 0.1);
+  }
+}

@@ -1,0 +1,133 @@
+// Tests for chapter 5's exercises. Each exercise is one doctest suite:
+//   ./nnbook exercise ex5.1     (or: build/exercises/exercise_tests -ts=ex5.1)
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include <xtensor/xview.hpp>
+
+#include "nn/conv2d.hpp"
+
+// Failure messages show a tensor as its shape and values: "(2, 2) [1, 2, 3, 4]".
+namespace doctest {
+template <>
+struct StringMaker<nn::Tensor<double>> {
+  static String convert(const nn::Tensor<double>& t) {
+    std::ostringstream s;
+    s << nn::to_string(nn::shape_of(t)) << " [";
+    for (std::size_t i = 0; i < t.size(); ++i) s << (i ? ", " : "") << t.data()[i];
+    s << "]";
+    return s.str().c_str();
+  }
+};
+}  // namespace doctest
+
+// The functions under test, defined in exercises/05_cnn/ (or solutions/05_cnn/).
+namespace ex {
+std::size_t conv_output_size(std::size_t n, std::size_t K, std::size_t S, std::size_t P);
+nn::Tensor<double> im2col(const nn::Tensor<double>& x, std::size_t K, std::size_t S,
+                          std::size_t P);
+nn::Tensor<double> conv2d_forward(const nn::Tensor<double>& x, const nn::Tensor<double>& W,
+                                  double b);
+void conv2d_backward_weights(const nn::Tensor<double>& x, const nn::Tensor<double>& dz,
+                             nn::Tensor<double>& dW, double& db);
+}  // namespace ex
+
+namespace {
+nn::Tensor<double> random_tensor(const nn::Shape& shape, nn::Generator& rng) {
+  nn::Tensor<double> t = nn::Tensor<double>::from_shape(shape);
+  for (auto& v : t) v = rng.uniform(-1.0, 1.0);
+  return t;
+}
+}  // namespace
+
+TEST_SUITE("ex5.1") {
+  TEST_CASE("im2col of a 3x3 image by a 2x2 kernel, worked by hand") {
+    const nn::Tensor<double> x = {{{1, 2, 3}, {4, 5, 6}, {7, 8, 9}}};
+    // each row: the pixels one kernel weight (i, j) touches, x[oh + i, ow + j]
+    CHECK(ex::im2col(x, 2, 1, 0) == nn::Tensor<double>{{1, 2, 4, 5},
+                                                       {2, 3, 5, 6},
+                                                       {4, 5, 7, 8},
+                                                       {5, 6, 8, 9}});
+  }
+
+  TEST_CASE("im2col with one pixel of padding puts zeros at the border") {
+    // 2x2 image, K = 2, P = 1: Ho = (2 + 2 - 2)/1 + 1 = 3. Weight (0, 0) sees the padded
+    // image's top-left 3x3 block, whose first row and column are padding.
+    const nn::Tensor<double> x = {{{1, 2}, {3, 4}}};
+    const nn::Tensor<double> cols = ex::im2col(x, 2, 1, 1);
+    REQUIRE(nn::shape_of(cols) == nn::Shape{4, 9});
+    CHECK(xt::view(cols, 0) == nn::Tensor<double>{0, 0, 0, 0, 1, 2, 0, 3, 4});
+    CHECK(xt::view(cols, 3) == nn::Tensor<double>{1, 2, 0, 3, 4, 0, 0, 0, 0});
+  }
+
+  TEST_CASE("im2col agrees with the library's nn::im2col") {
+    nn::Generator rng(51);
+    struct Config {
+      std::size_t C, H, Wd, K, S, P;
+    };
+    for (const Config& c : {Config{1, 5, 5, 3, 1, 0}, Config{3, 6, 7, 3, 2, 0},
+                            Config{2, 5, 5, 3, 1, 1}, Config{2, 7, 6, 5, 2, 2},
+                            Config{4, 4, 4, 1, 1, 0}}) {
+      INFO("C=", c.C, " H=", c.H, " Wd=", c.Wd, " K=", c.K, " S=", c.S, " P=", c.P);
+      const nn::Tensor<double> x = random_tensor({c.C, c.H, c.Wd}, rng);
+      nn::ConvGeometry g;
+      g.C = c.C, g.H = c.H, g.Wd = c.Wd, g.K = c.K, g.S = c.S, g.pad_top = c.P, g.pad_left = c.P;
+      g.Ho = ex::conv_output_size(c.H, c.K, c.S, c.P);
+      g.Wo = ex::conv_output_size(c.Wd, c.K, c.S, c.P);
+      nn::Tensor<double> expected =
+          nn::Tensor<double>::from_shape({g.patch_size(), g.out_pixels()});
+      nn::im2col(x.data(), g, expected.data(), g.out_pixels());
+      const nn::Tensor<double> got = ex::im2col(x, c.K, c.S, c.P);
+      REQUIRE(nn::shape_of(got) == nn::shape_of(expected));
+      CHECK(got == expected);
+    }
+  }
+}
+
+TEST_SUITE("ex5.2") {
+  TEST_CASE("the weight gradient of the chapter's 4x4 example, worked by hand") {
+    const nn::Tensor<double> x = {{1, 2, 0, 1}, {0, 1, 3, 2}, {2, 0, 1, 1}, {1, 3, 0, 2}};
+    const nn::Tensor<double> dz = xt::ones<double>({3, 3});
+    nn::Tensor<double> dW = xt::zeros<double>({2, 2});
+    double db = 99;  // must be overwritten, not added to
+    ex::conv2d_backward_weights(x, dz, dW, db);
+    // dW[i, j] = the sum of the 3x3 block of x at (i, j):
+    //   1+2+0+0+1+3+2+0+1 = 10   2+0+1+1+3+2+0+1+1 = 11
+    //   0+1+3+2+0+1+1+3+0 = 11   1+3+2+0+1+1+3+0+2 = 13
+    CHECK(dW == nn::Tensor<double>{{10, 11}, {11, 13}});
+    CHECK(db == 9);  // nine outputs, each dz = 1
+  }
+
+  TEST_CASE("the weight gradient agrees with the library's Conv2D and central differences") {
+    nn::Generator rng(52);
+    nn::Conv2D<double> conv(1, 3);
+    conv.build({1, 6, 5}, rng);
+    conv.b = nn::Tensor<double>{0.3};
+    const nn::Tensor<double> x = random_tensor({6, 5}, rng);
+    const nn::Tensor<double> dz = random_tensor({4, 3}, rng);
+    // the library's layer on the same numbers, as a batch of one single-channel image
+    conv.forward(xt::reshape_view(x, nn::Shape{1, 1, 6, 5}));
+    conv.backward(xt::reshape_view(dz, nn::Shape{1, 1, 4, 3}));
+
+    nn::Tensor<double> W = xt::view(conv.W, 0, 0);
+    nn::Tensor<double> dW = xt::zeros<double>({3, 3});
+    double db = 0;
+    ex::conv2d_backward_weights(x, dz, dW, db);
+    CHECK(db == doctest::Approx(conv.db(0)));
+    for (std::size_t i = 0; i < 3; ++i)
+      for (std::size_t j = 0; j < 3; ++j) {
+        CAPTURE(i);
+        CAPTURE(j);
+        CHECK(dW(i, j) == doctest::Approx(conv.dW(0, 0, i, j)));
+        // L = sum(z * dz): nudge W[i, j] both ways
+        const double h = 1e-6, saved = W(i, j);
+        W(i, j) = saved + h;
+        const double plus = xt::sum(ex::conv2d_forward(x, W, 0.3) * dz)();
+        W(i, j) = saved - h;
+        const double minus = xt::sum(ex::conv2d_forward(x, W, 0.3) * dz)();
+        W(i, j) = saved;
+        CHECK(dW(i, j) == doctest::Approx((plus - minus) / (2 * h)).epsilon(1e-6));
+      }
+  }
+}

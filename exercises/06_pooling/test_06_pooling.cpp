@@ -1,0 +1,77 @@
+// Tests for chapter 6's exercises. Each exercise is one doctest suite:
+//   ./nnbook exercise ex6.1     (or: build/exercises/exercise_tests -ts=ex6.1)
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include "nn/pooling.hpp"
+
+// Failure messages show a tensor as its shape and values: "(2, 2) [1, 2, 3, 4]".
+namespace doctest {
+template <>
+struct StringMaker<nn::Tensor<double>> {
+  static String convert(const nn::Tensor<double>& t) {
+    std::ostringstream s;
+    s << nn::to_string(nn::shape_of(t)) << " [";
+    for (std::size_t i = 0; i < t.size(); ++i) s << (i ? ", " : "") << t.data()[i];
+    s << "]";
+    return s.str().c_str();
+  }
+};
+}  // namespace doctest
+
+// The functions under test, defined in exercises/06_pooling/ (or solutions/06_pooling/).
+namespace ex {
+nn::Tensor<double> maxpool_forward(const nn::Tensor<double>& x, std::size_t P, std::size_t S);
+nn::Tensor<double> maxpool_backward(const nn::Tensor<double>& x, const nn::Tensor<double>& dy,
+                                    std::size_t P, std::size_t S);
+}  // namespace ex
+
+TEST_SUITE("ex6.1") {
+  TEST_CASE("max-pool backward sends each dy to its window's maximum, worked by hand") {
+    // windows and their maxima: 4 at (1,0), 5 at (1,3), 6 at (2,1), 8 at (3,3)
+    const nn::Tensor<double> x = {{1, 3, 2, 0}, {4, 2, 1, 5}, {0, 6, 7, 1}, {2, 1, 3, 8}};
+    const nn::Tensor<double> dy = {{10, 20}, {30, 40}};
+    CHECK(ex::maxpool_backward(x, dy, 2, 2) == nn::Tensor<double>{{0, 0, 0, 0},
+                                                                  {10, 0, 0, 20},
+                                                                  {0, 30, 0, 0},
+                                                                  {0, 0, 0, 40}});
+  }
+
+  TEST_CASE("overlapping windows add up the gradients of a shared maximum") {
+    // P = 3, S = 2 on 5x5: the centre 9 is the maximum of all four windows
+    const nn::Tensor<double> x = {{1, 2, 3, 2, 1},
+                                  {2, 4, 5, 4, 2},
+                                  {3, 5, 9, 5, 3},
+                                  {2, 4, 5, 4, 2},
+                                  {1, 2, 3, 2, 1}};
+    const nn::Tensor<double> dy = {{1, 2}, {3, 4}};
+    const nn::Tensor<double> dx = ex::maxpool_backward(x, dy, 3, 2);
+    nn::Tensor<double> expected = xt::zeros<double>({5, 5});
+    expected(2, 2) = 1 + 2 + 3 + 4;
+    CHECK(dx == expected);
+  }
+
+  TEST_CASE("max-pool backward agrees with the library's MaxPool2D") {
+    nn::Generator rng(61);
+    for (auto [P, S] : {std::pair<std::size_t, std::size_t>{2, 2}, {3, 2}, {2, 1}, {3, 3}}) {
+      CAPTURE(P);
+      CAPTURE(S);
+      nn::Tensor<double> x = nn::Tensor<double>::from_shape({7, 8});
+      for (auto& v : x) v = rng.uniform(-1.0, 1.0);
+      const std::size_t Ho = (7 - P) / S + 1, Wo = (8 - P) / S + 1;
+      nn::Tensor<double> dy = nn::Tensor<double>::from_shape({Ho, Wo});
+      for (auto& v : dy) v = rng.uniform(-1.0, 1.0);
+
+      // the library's layer on the same numbers, as a batch of one single-channel image
+      nn::MaxPool2D<double> pool(P, S);
+      pool.build({1, 7, 8}, rng);
+      const nn::Tensor<double> x4 = xt::reshape_view(x, nn::Shape{1, 1, 7, 8});
+      const nn::Tensor<double> dy4 = xt::reshape_view(dy, nn::Shape{1, 1, Ho, Wo});
+      const nn::Tensor<double> y = xt::reshape_view(pool.forward(x4), nn::Shape{Ho, Wo});
+      const nn::Tensor<double> dx = xt::reshape_view(pool.backward(dy4), nn::Shape{7, 8});
+      CHECK(ex::maxpool_forward(x, P, S) == y);
+      CHECK(ex::maxpool_backward(x, dy, P, S) == dx);
+    }
+  }
+}

@@ -1,0 +1,190 @@
+#pragma once
+/**
+ * @file conv2d.hpp
+ * @brief A 2-D convolution layer, computed as im2col followed by one matrix multiply.
+ *
+ * Images are NCHW: a batch of `N` images, each `C` channels of `H` rows and `Wd` columns.
+ */
+#include <cstddef>
+
+#include "nn/activations.hpp"
+
+namespace nn {
+
+/**
+ * @brief How a convolution treats the border, as Keras names it.
+ *
+ * - `valid`: no padding; the kernel only visits positions where it fits entirely,
+ *   \f$ H_o = \lfloor (H - K)/S \rfloor + 1 \f$.
+ * - `same`: zero padding so that \f$ H_o = \lceil H / S \rceil \f$ (with stride 1 the
+ *   output keeps the input's size). The total padding
+ *   \f$ P_{tot} = \max((H_o - 1) S + K - H, 0) \f$ is split with the extra row on the
+ *   bottom (and the extra column on the right), as TensorFlow does.
+ * @ingroup ch05
+ */
+enum class Padding { valid, same };
+
+/// @brief `"valid"` or `"same"`.
+/// @ingroup ch05
+const char* to_string(Padding p);
+
+/**
+ * @brief Every size of one convolution (or pooling) of a single image.
+ *
+ * The output size along each axis is
+ * \f$ H_o = (H + 2P - K)/S + 1 \f$ (rounded down), where \f$ 2P \f$ stands for the
+ * padding before plus the padding after; with `same` padding and an odd
+ * \f$ P_{tot} \f$ the extra row goes after (`pad_top` is the smaller part).
+ * @ingroup ch05
+ */
+struct ConvGeometry {
+  std::size_t C = 0;         ///< input channels
+  std::size_t H = 0;         ///< input height
+  std::size_t Wd = 0;        ///< input width
+  std::size_t K = 0;         ///< kernel height and width
+  std::size_t S = 1;         ///< stride
+  std::size_t pad_top = 0;   ///< zero rows added above the image
+  std::size_t pad_left = 0;  ///< zero columns added left of the image
+  std::size_t Ho = 0;        ///< output height
+  std::size_t Wo = 0;        ///< output width
+
+  /// @brief Rows of the im2col matrix: one per kernel weight, \f$ C K^2 \f$.
+  std::size_t patch_size() const { return C * K * K; }
+  /// @brief Output positions per image, \f$ H_o W_o \f$: the im2col columns of one image.
+  std::size_t out_pixels() const { return Ho * Wo; }
+};
+
+/**
+ * @brief The output size of a convolution along one axis.
+ *
+ * `valid`: \f$ \lfloor (n - K)/S \rfloor + 1 \f$ (0 if the kernel does not fit);
+ * `same`: \f$ \lceil n/S \rceil \f$.
+ * @param n input size (height or width)   @param K kernel size   @param S stride
+ * @param padding `valid` or `same`
+ * @ingroup ch05
+ */
+std::size_t conv_output_size(std::size_t n, std::size_t K, std::size_t S, Padding padding);
+
+/**
+ * @brief All sizes of a convolution of a `(C, H, Wd)` image by a `K x K` kernel.
+ * @param C channels   @param H height   @param Wd width   @param K kernel size
+ * @param S stride   @param padding `valid` or `same` (see `nn::Padding`)
+ * @ingroup ch05
+ */
+ConvGeometry conv_geometry(std::size_t C, std::size_t H, std::size_t Wd, std::size_t K,
+                           std::size_t S, Padding padding);
+
+/**
+ * @brief Lays out every receptive field of one image as a column of a matrix.
+ *
+ * Row \f$ (c, i, j) \f$ (index \f$ (c K + i) K + j \f$) and column
+ * \f$ (o_h, o_w) \f$ (index \f$ o_h W_o + o_w \f$) hold the input pixel under
+ * kernel weight \f$ (c, i, j) \f$ when the kernel sits at output position
+ * \f$ (o_h, o_w) \f$:
+ * \f[ cols[(c,i,j),\, (o_h,o_w)] = x[c,\; o_h S - P_{top} + i,\; o_w S - P_{left} + j] \f]
+ * and 0 where that position falls in the padding. A convolution is then the
+ * matrix product \f$ W_{(F,\, C K^2)} \cdot cols \f$.
+ * @param x    one image `(C, H, Wd)`, contiguous
+ * @param g    the sizes (`nn::conv_geometry`)
+ * @param cols the first column of this image in a row-major matrix with `C*K*K` rows
+ * @param ld   the row length of that matrix (`g.out_pixels()` for a single image;
+ *             `N * g.out_pixels()` when the images of a batch sit side by side)
+ * @ingroup ch05
+ */
+template <class T>
+void im2col(const T* x, const ConvGeometry& g, T* cols, std::size_t ld);
+
+/**
+ * @brief The adjoint of im2col: adds every column entry back onto the pixel it came from.
+ *
+ * \f[ dx[c,\; o_h S - P_{top} + i,\; o_w S - P_{left} + j]
+ *     \mathrel{+}= dcols[(c,i,j),\, (o_h,o_w)] \f]
+ * Entries that came from the padding are dropped. A pixel inside several
+ * receptive fields collects the sum of their gradients. `dx` is added to, not
+ * overwritten: clear it first.
+ * @param dcols the first column of this image in a row-major `(C*K*K, ld)` matrix
+ * @param g     the sizes   @param ld the row length of `dcols`
+ * @param dx    one image's gradient `(C, H, Wd)`, contiguous
+ * @ingroup ch05
+ */
+template <class T>
+void col2im(const T* dcols, const ConvGeometry& g, std::size_t ld, T* dx);
+
+/**
+ * @brief 2-D convolution with a fused activation: \f$ a = f(W * x + b) \f$.
+ *
+ * For each image, filter \f$ f \f$ and output position \f$ (o_h, o_w) \f$:
+ * \f[ z_{f, o_h, o_w} = b_f + \sum_{c=0}^{C-1} \sum_{i=0}^{K-1} \sum_{j=0}^{K-1}
+ *     W_{f,c,i,j}\; x_{c,\; o_h S - P + i,\; o_w S - P + j}, \qquad a = f(z) \f]
+ * (cross-correlation, as in every deep-learning library), with output size
+ * \f$ H_o = (H + 2P - K)/S + 1 \f$, likewise \f$ W_o \f$.
+ *
+ * Shapes: `x` is `(N, C, H, Wd)`, `W` is `(F, C, K, K)`, `b` is `(F,)`, the output
+ * `a` is `(N, F, Ho, Wo)`.
+ *
+ * Computed as im2col (`nn::im2col`) of the whole batch into a
+ * `(C K², N Ho Wo)` matrix and one `nn::gemm` with `W` viewed as `(F, C K²)`.
+ * Follows the layer contract (`nn::Layer`): forward caches the im2col matrix
+ * and the output `a`; backward adds to `dW`, `db` and returns `dx`.
+ * @ingroup ch05
+ */
+template <class T = float>
+class Conv2D : public Layer<T> {
+ public:
+  /**
+   * @param filters     number of filters \f$ F \f$ (output channels)
+   * @param kernel_size \f$ K \f$: each filter is `K x K` over all input channels
+   * @param activation  \f$ f \f$, applied to the convolution's output
+   * @param stride      \f$ S \f$, the step between kernel positions
+   * @param padding     `valid` (none) or `same` (see `nn::Padding`)
+   */
+  Conv2D(std::size_t filters, std::size_t kernel_size, Activation activation = Activation::none,
+         std::size_t stride = 1, Padding padding = Padding::valid);
+
+  std::string kind() const override { return "conv2d"; }
+  /// @brief Expects `(C, H, Wd)`; initialises `W` Glorot-uniform, `b` to 0; returns `(F, Ho, Wo)`.
+  Shape build(const Shape& in_shape, Generator& rng) override;
+  const Tensor<T>& forward(const Tensor<T>& x) override;
+  const Tensor<T>& backward(const Tensor<T>& da) override;
+  std::vector<Param<T>> params() override { return {{"W", &W, &dW}, {"b", &b, &db}}; }
+
+  /// @brief Filters \f$ F \f$.
+  std::size_t filters() const { return F_; }
+  /// @brief Kernel size \f$ K \f$.
+  std::size_t kernel_size() const { return K_; }
+  /// @brief Stride \f$ S \f$.
+  std::size_t stride() const { return S_; }
+  /// @brief `valid` or `same`.
+  Padding padding() const { return padding_; }
+  /// @brief The fused activation \f$ f \f$.
+  Activation activation() const { return act_; }
+  /// @brief The sizes fixed by build (input, kernel, padding, output).
+  const ConvGeometry& geometry() const { return g_; }
+
+  Tensor<T> W;   ///< filters `(F, C, K, K)`
+  Tensor<T> b;   ///< biases `(F,)`
+  Tensor<T> dW;  ///< \f$ \partial L/\partial W \f$, `(F, C, K, K)`
+  Tensor<T> db;  ///< \f$ \partial L/\partial b \f$, `(F,)`
+
+ private:
+  std::size_t F_, K_, S_;
+  Padding padding_;
+  Activation act_;
+  ConvGeometry g_;
+  std::size_t N_ = 0;  // batch size of the last forward
+  Tensor<T> cols_;   // im2col of the last batch, (C*K*K, N*Ho*Wo); cached for dW
+  Tensor<T> z_;      // W · cols, (F, N*Ho*Wo)
+  Tensor<T> a_;      // output, (N, F, Ho, Wo); cached for f'(z)
+  Tensor<T> dz_;     // dL/dz gathered as (F, N*Ho*Wo)
+  Tensor<T> dcols_;  // Wᵀ · dz, (C*K*K, N*Ho*Wo)
+  Tensor<T> dx_;     // returned gradient, (N, C, H, Wd)
+};
+
+extern template void im2col(const float*, const ConvGeometry&, float*, std::size_t);
+extern template void im2col(const double*, const ConvGeometry&, double*, std::size_t);
+extern template void col2im(const float*, const ConvGeometry&, std::size_t, float*);
+extern template void col2im(const double*, const ConvGeometry&, std::size_t, double*);
+extern template class Conv2D<float>;
+extern template class Conv2D<double>;
+
+}  // namespace nn

@@ -1,0 +1,161 @@
+#include "nn/pooling.hpp"
+
+#include <stdexcept>
+
+namespace nn {
+
+namespace {
+// Checks a pooling layer's per-example shape and returns its sizes ('valid' windows).
+ConvGeometry pool_geometry(const std::string& where, const Shape& in_shape, std::size_t P,
+                           std::size_t S) {
+  const std::string expected = "(C, H, Wd) with H, Wd >= pool size " + std::to_string(P);
+  if (in_shape.size() != 3) throw shape_error(where, expected, in_shape);
+  const ConvGeometry g = conv_geometry(in_shape[0], in_shape[1], in_shape[2], P, S, Padding::valid);
+  if (g.Ho == 0 || g.Wo == 0) throw shape_error(where, expected, in_shape);
+  return g;
+}
+
+void check_pool_arguments(const char* kind, std::size_t pool_size) {
+  if (pool_size == 0)
+    throw std::invalid_argument(std::string(kind) + ": pool_size must be at least 1");
+}
+}  // namespace
+
+template <class T>
+MaxPool2D<T>::MaxPool2D(std::size_t pool_size, std::size_t stride)
+    : P_(pool_size), S_(stride == 0 ? pool_size : stride) {
+  check_pool_arguments("max_pooling2d", pool_size);
+}
+
+template <class T>
+Shape MaxPool2D<T>::build(const Shape& in_shape, Generator&) {
+  g_ = pool_geometry(this->name() + " build", in_shape, P_, S_);
+  this->in_shape_ = in_shape;
+  return {g_.C, g_.Ho, g_.Wo};
+}
+
+// [maxpool-forward]
+// x: (N, C, H, Wd)  ->  y: (N, C, Ho, Wo),  Ho = (H - P)/S + 1, Wo = (Wd - P)/S + 1
+//   y[n, c, oh, ow] = max over i, j < P of x[n, c, oh*S + i, ow*S + j]; argmax remembered
+template <class T>
+const Tensor<T>& MaxPool2D<T>::forward(const Tensor<T>& x) {
+  this->check_input(x);
+  const std::size_t N = x.shape(0), P = P_, S = S_, H = g_.H, Wd = g_.Wd, Ho = g_.Ho, Wo = g_.Wo;
+  resize_if_needed(y_, {N, g_.C, Ho, Wo});
+  argmax_.resize(y_.size());
+  for (std::size_t q = 0; q < N * g_.C; ++q) {  // one (n, c) plane at a time
+    const T* xp = x.data() + q * H * Wd;
+    T* yp = y_.data() + q * Ho * Wo;
+    std::size_t* ip = argmax_.data() + q * Ho * Wo;
+    for (std::size_t oh = 0; oh < Ho; ++oh) {
+      for (std::size_t ow = 0; ow < Wo; ++ow) {
+        const std::size_t corner = oh * S * Wd + ow * S;  // the window's top-left pixel
+        T max = xp[corner];
+        std::size_t best = corner;
+        for (std::size_t i = 0; i < P; ++i) {
+          for (std::size_t j = 0; j < P; ++j) {
+            const std::size_t k = corner + i * Wd + j;  // x[n, c, oh*S + i, ow*S + j]
+            if (xp[k] > max) {  // strictly greater: on a tie the first maximum stays
+              max = xp[k];
+              best = k;
+            }
+          }
+        }
+        yp[oh * Wo + ow] = max;
+        ip[oh * Wo + ow] = q * H * Wd + best;  // flat index into x
+      }
+    }
+  }
+  return y_;
+}
+// [maxpool-forward]
+
+// [maxpool-backward]
+// dy: (N, C, Ho, Wo)  ->  dx: (N, C, H, Wd)
+template <class T>
+const Tensor<T>& MaxPool2D<T>::backward(const Tensor<T>& dy) {
+  this->check_grad(dy, y_);
+  resize_if_needed(dx_, batch_of(dy.shape(0), this->in_shape_));
+  dx_.fill(T(0));
+  // y = x[argmax]  =>  dy/dx is 1 at the argmax and 0 elsewhere in the window;
+  // += because overlapping windows (S < P) can share a maximum.
+  const T* dyp = dy.data();
+  T* dxp = dx_.data();
+  for (std::size_t k = 0; k < argmax_.size(); ++k) dxp[argmax_[k]] += dyp[k];
+  return dx_;
+}
+// [maxpool-backward]
+
+template <class T>
+AvgPool2D<T>::AvgPool2D(std::size_t pool_size, std::size_t stride)
+    : P_(pool_size), S_(stride == 0 ? pool_size : stride) {
+  check_pool_arguments("average_pooling2d", pool_size);
+}
+
+template <class T>
+Shape AvgPool2D<T>::build(const Shape& in_shape, Generator&) {
+  g_ = pool_geometry(this->name() + " build", in_shape, P_, S_);
+  this->in_shape_ = in_shape;
+  return {g_.C, g_.Ho, g_.Wo};
+}
+
+// [avgpool-forward]
+// x: (N, C, H, Wd)  ->  y: (N, C, Ho, Wo),  Ho = (H - P)/S + 1, Wo = (Wd - P)/S + 1
+//   y[n, c, oh, ow] = 1/P² · sum over i, j < P of x[n, c, oh*S + i, ow*S + j]
+template <class T>
+const Tensor<T>& AvgPool2D<T>::forward(const Tensor<T>& x) {
+  this->check_input(x);
+  N_ = x.shape(0);
+  const std::size_t P = P_, S = S_, H = g_.H, Wd = g_.Wd, Ho = g_.Ho, Wo = g_.Wo;
+  const T scale = T(1) / static_cast<T>(P * P);
+  resize_if_needed(y_, {N_, g_.C, Ho, Wo});
+  // One output row at a time, the innermost loop along the row (as in max pooling).
+  for (std::size_t q = 0; q < N_ * g_.C; ++q) {  // one (n, c) plane at a time
+    const T* xp = x.data() + q * H * Wd;
+    for (std::size_t oh = 0; oh < Ho; ++oh) {
+      T* y_row = y_.data() + (q * Ho + oh) * Wo;
+      for (std::size_t ow = 0; ow < Wo; ++ow) y_row[ow] = T(0);
+      for (std::size_t i = 0; i < P; ++i) {
+        const T* x_row = xp + (oh * S + i) * Wd;  // x[n, c, oh*S + i, :]
+        for (std::size_t j = 0; j < P; ++j)
+          for (std::size_t ow = 0; ow < Wo; ++ow) y_row[ow] += x_row[ow * S + j];
+      }
+      for (std::size_t ow = 0; ow < Wo; ++ow) y_row[ow] *= scale;
+    }
+  }
+  return y_;
+}
+// [avgpool-forward]
+
+// [avgpool-backward]
+// dy: (N, C, Ho, Wo)  ->  dx: (N, C, H, Wd)
+template <class T>
+const Tensor<T>& AvgPool2D<T>::backward(const Tensor<T>& dy) {
+  this->check_grad(dy, y_);
+  const std::size_t P = P_, S = S_, H = g_.H, Wd = g_.Wd, Ho = g_.Ho, Wo = g_.Wo;
+  const T scale = T(1) / static_cast<T>(P * P);
+  resize_if_needed(dx_, batch_of(N_, this->in_shape_));
+  dx_.fill(T(0));
+  // y = 1/P² · sum of the window  =>  dy/dx = 1/P² for each input of the window;
+  // += because overlapping windows (S < P) share inputs.
+  for (std::size_t q = 0; q < N_ * g_.C; ++q) {
+    T* dxp = dx_.data() + q * H * Wd;
+    for (std::size_t oh = 0; oh < Ho; ++oh) {
+      const T* dy_row = dy.data() + (q * Ho + oh) * Wo;
+      for (std::size_t i = 0; i < P; ++i) {
+        T* dx_row = dxp + (oh * S + i) * Wd;  // dx[n, c, oh*S + i, :]
+        for (std::size_t j = 0; j < P; ++j)
+          for (std::size_t ow = 0; ow < Wo; ++ow) dx_row[ow * S + j] += dy_row[ow] * scale;
+      }
+    }
+  }
+  return dx_;
+}
+// [avgpool-backward]
+
+template class MaxPool2D<float>;
+template class MaxPool2D<double>;
+template class AvgPool2D<float>;
+template class AvgPool2D<double>;
+
+}  // namespace nn
