@@ -19,7 +19,9 @@ void activate(Activation f, const Tensor<T>& z, Tensor<T>& a) {
   resize_if_needed(a, shape_of(z));
   const T* zp = z.data();
   T* ap = a.data();
-  for (std::size_t i = 0; i < z.size(); ++i) ap[i] = activate(f, zp[i]);
+  for_activation(f, [&](Activation g) {
+    for (std::size_t i = 0; i < z.size(); ++i) ap[i] = activate(g, zp[i]);
+  });
 }
 
 template <class T>
@@ -29,7 +31,9 @@ void activate_backward(Activation f, const Tensor<T>& a, const Tensor<T>& da, Te
   const T* dap = da.data();
   T* dzp = dz.data();
   // a = f(z)  =>  dL/dz = dL/da * f'(z)
-  for (std::size_t i = 0; i < a.size(); ++i) dzp[i] = dap[i] * derivative_from_output(f, ap[i]);
+  for_activation(f, [&](Activation g) {
+    for (std::size_t i = 0; i < a.size(); ++i) dzp[i] = dap[i] * derivative_from_output(g, ap[i]);
+  });
 }
 // [activation-tensor]
 

@@ -5,6 +5,7 @@
 
 #include "nn/gemm.hpp"
 #include "nn/init.hpp"
+#include "nn/parallel.hpp"
 
 namespace nn {
 
@@ -67,18 +68,6 @@ T sum(const T* v, std::size_t n) {
   return total;
 }
 
-// Calls loop(f) with f as a constant: each loop then handles one known activation
-// and the compiler vectorises it, instead of branching on f for every element.
-template <class Loop>
-void for_activation(Activation f, const Loop& loop) {
-  switch (f) {
-    case Activation::none: return loop(Activation::none);
-    case Activation::sigmoid: return loop(Activation::sigmoid);
-    case Activation::tanh: return loop(Activation::tanh);
-    case Activation::relu: return loop(Activation::relu);
-    case Activation::leaky_relu: return loop(Activation::leaky_relu);
-  }
-}
 }  // namespace
 
 // [im2col]
@@ -189,22 +178,26 @@ const Tensor<T>& Conv2D<T>::forward(const Tensor<T>& x) {
   resize_if_needed(a_, {N_, F, g_.Ho, g_.Wo});
 
   // Image n fills columns n*P .. n*P + P - 1 of cols: one matrix for the whole batch.
+  // Each thread takes a slice of images [n0, n1), i.e. the columns n0*P .. n1*P - 1.
   const std::size_t image = g_.C * g_.H * g_.Wd;
-  for (std::size_t n = 0; n < N_; ++n) im2col(x.data() + n * image, g_, cols_.data() + n * P, NP);
+  parallel_slices(N_, [&](std::size_t n0, std::size_t n1, std::size_t) {
+    for (std::size_t n = n0; n < n1; ++n) im2col(x.data() + n * image, g_, cols_.data() + n * P, NP);
 
-  // z = W · cols, with W viewed as (F, C*K*K)
-  gemm(false, false, F, NP, CKK, T(1), W.data(), cols_.data(), T(0), z_.data());
+    // z = W · cols, with W viewed as (F, C*K*K): this slice's columns
+    gemm(false, false, F, (n1 - n0) * P, CKK, T(1), W.data(), CKK, cols_.data() + n0 * P, NP, T(0),
+         z_.data() + n0 * P, NP);
 
-  // a[n, f, :] = f(z[f, n*P : n*P + P] + b[f]): from filter-major to NCHW
-  for_activation(act_, [&](Activation act) {
-    for (std::size_t n = 0; n < N_; ++n) {
-      for (std::size_t f = 0; f < F; ++f) {
-        const T* zp = z_.data() + f * NP + n * P;
-        T* ap = a_.data() + (n * F + f) * P;
-        const T bf = b(f);
-        for (std::size_t p = 0; p < P; ++p) ap[p] = activate(act, zp[p] + bf);
+    // a[n, f, :] = f(z[f, n*P : n*P + P] + b[f]): from filter-major to NCHW
+    for_activation(act_, [&](Activation act) {
+      for (std::size_t n = n0; n < n1; ++n) {
+        for (std::size_t f = 0; f < F; ++f) {
+          const T* zp = z_.data() + f * NP + n * P;
+          T* ap = a_.data() + (n * F + f) * P;
+          const T bf = b(f);
+          for (std::size_t p = 0; p < P; ++p) ap[p] = activate(act, zp[p] + bf);
+        }
       }
-    }
+    });
   });
   return a_;
 }
@@ -217,33 +210,48 @@ const Tensor<T>& Conv2D<T>::backward(const Tensor<T>& da) {
   this->check_grad(da, a_);
   const std::size_t F = F_, CKK = g_.patch_size(), P = g_.out_pixels(), NP = N_ * P;
   resize_if_needed(dz_, {F, NP});
-  resize_if_needed(dcols_, {CKK, NP});
-  resize_if_needed(dx_, batch_of(N_, this->in_shape_));
 
-  // a = f(z)  =>  dz = da ⊙ f'(z), gathered from NCHW into (F, N*Ho*Wo) like z
-  for_activation(act_, [&](Activation act) {
-    for (std::size_t n = 0; n < N_; ++n) {
-      for (std::size_t f = 0; f < F; ++f) {
-        const T* ap = a_.data() + (n * F + f) * P;
-        const T* dap = da.data() + (n * F + f) * P;
-        T* dzp = dz_.data() + f * NP + n * P;
-        for (std::size_t p = 0; p < P; ++p) dzp[p] = dap[p] * derivative_from_output(act, ap[p]);
+  const std::size_t threads = std::min(N_, thread_count());
+  resize_if_needed(dW_parts_, {threads, F, CKK});
+  resize_if_needed(db_parts_, {threads, F});
+  if (this->input_gradient_) {
+    resize_if_needed(dcols_, {CKK, NP});
+    resize_if_needed(dx_, batch_of(N_, this->in_shape_));
+  }
+  // Each thread takes a slice of images [n0, n1) and its own share of dW and db.
+  parallel_slices(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {
+    const std::size_t cols = (n1 - n0) * P;  // this slice's columns start at n0*P
+    // a = f(z)  =>  dz = da ⊙ f'(z), gathered from NCHW into (F, N*Ho*Wo) like z
+    for_activation(act_, [&](Activation act) {
+      for (std::size_t n = n0; n < n1; ++n) {
+        for (std::size_t f = 0; f < F; ++f) {
+          const T* ap = a_.data() + (n * F + f) * P;
+          const T* dap = da.data() + (n * F + f) * P;
+          T* dzp = dz_.data() + f * NP + n * P;
+          for (std::size_t p = 0; p < P; ++p) dzp[p] = dap[p] * derivative_from_output(act, ap[p]);
+        }
       }
-    }
+    });
+    // z[f, :] = (W · cols)[f, :] + b[f]  =>  db[f] = sum of row f of dz (all images, all positions)
+    for (std::size_t f = 0; f < F; ++f) db_parts_(t, f) = sum(dz_.data() + f * NP + n0 * P, cols);
+    // z = W · cols  =>  dW = dz · colsᵀ   (F, N*Ho*Wo)·(N*Ho*Wo, C*K*K)
+    gemm(false, true, F, CKK, cols, T(1), dz_.data() + n0 * P, NP, cols_.data() + n0 * P, NP, T(0),
+         &dW_parts_(t, 0, 0), CKK);
+    if (!this->input_gradient_) return;  // rule 6: nobody reads dx
+    // z = W · cols  =>  dcols = Wᵀ · dz    (C*K*K, F)·(F, N*Ho*Wo)
+    gemm(true, false, CKK, cols, F, T(1), W.data(), CKK, dz_.data() + n0 * P, NP, T(0),
+         dcols_.data() + n0 * P, NP);
+    // cols = im2col(x)  =>  dx = col2im(dcols): each pixel sums the gradients of its copies
+    const std::size_t image = g_.C * g_.H * g_.Wd;
+    std::fill(dx_.data() + n0 * image, dx_.data() + n1 * image, T(0));
+    for (std::size_t n = n0; n < n1; ++n)
+      col2im(dcols_.data() + n * P, g_, NP, dx_.data() + n * image);
   });
-
-  // z[f, :] = (W · cols)[f, :] + b[f]  =>  db[f] += sum of row f of dz (all images, all positions)
-  for (std::size_t f = 0; f < F; ++f) db(f) += sum(dz_.data() + f * NP, NP);
-  // z = W · cols  =>  dW += dz · colsᵀ   (F, N*Ho*Wo)·(N*Ho*Wo, C*K*K), accumulated (beta = 1)
-  gemm(false, true, F, CKK, NP, T(1), dz_.data(), cols_.data(), T(1), dW.data());
-  // z = W · cols  =>  dcols = Wᵀ · dz    (C*K*K, F)·(F, N*Ho*Wo)
-  gemm(true, false, CKK, NP, F, T(1), W.data(), dz_.data(), T(0), dcols_.data());
-
-  // cols = im2col(x)  =>  dx = col2im(dcols): each pixel sums the gradients of its copies
-  dx_.fill(T(0));
-  const std::size_t image = g_.C * g_.H * g_.Wd;
-  for (std::size_t n = 0; n < N_; ++n)
-    col2im(dcols_.data() + n * P, g_, NP, dx_.data() + n * image);
+  // Gradients accumulate (contract rule 4): add every thread's share.
+  for (std::size_t t = 0; t < threads; ++t) {
+    for (std::size_t i = 0; i < F * CKK; ++i) dW.data()[i] += dW_parts_.data()[t * F * CKK + i];
+    for (std::size_t f = 0; f < F; ++f) db(f) += db_parts_(t, f);
+  }
   return dx_;
 }
 // [conv-backward]

@@ -14,19 +14,41 @@ namespace nn {
 namespace {
 CBLAS_TRANSPOSE op(bool trans) { return trans ? CblasTrans : CblasNoTrans; }
 int as_int(std::size_t n) { return static_cast<int>(n); }
+
+// BLAS runs on one thread inside each of the library's threads (nn/parallel.hpp).
+void use_one_blas_thread() {
+#ifdef NN_BLAS_IS_OPENBLAS
+  static const bool once = (openblas_set_num_threads(1), true);
+  (void)once;
+#endif
+}
 }  // namespace
 
-// Row-major leading dimensions: the stored row length of each matrix.
+void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K, float alpha,
+          const float* A, std::size_t lda, const float* B, std::size_t ldb, float beta, float* C,
+          std::size_t ldc) {
+  use_one_blas_thread();
+  cblas_sgemm(CblasRowMajor, op(trans_a), op(trans_b), as_int(M), as_int(N), as_int(K), alpha, A,
+              as_int(lda), B, as_int(ldb), beta, C, as_int(ldc));
+}
+
+void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K, double alpha,
+          const double* A, std::size_t lda, const double* B, std::size_t ldb, double beta,
+          double* C, std::size_t ldc) {
+  use_one_blas_thread();
+  cblas_dgemm(CblasRowMajor, op(trans_a), op(trans_b), as_int(M), as_int(N), as_int(K), alpha, A,
+              as_int(lda), B, as_int(ldb), beta, C, as_int(ldc));
+}
+
+// Contiguous matrices: each stored row is as long as the matrix (or its transpose) is wide.
 void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K, float alpha,
           const float* A, const float* B, float beta, float* C) {
-  cblas_sgemm(CblasRowMajor, op(trans_a), op(trans_b), as_int(M), as_int(N), as_int(K), alpha, A,
-              as_int(trans_a ? M : K), B, as_int(trans_b ? K : N), beta, C, as_int(N));
+  gemm(trans_a, trans_b, M, N, K, alpha, A, trans_a ? M : K, B, trans_b ? K : N, beta, C, N);
 }
 
 void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K, double alpha,
           const double* A, const double* B, double beta, double* C) {
-  cblas_dgemm(CblasRowMajor, op(trans_a), op(trans_b), as_int(M), as_int(N), as_int(K), alpha, A,
-              as_int(trans_a ? M : K), B, as_int(trans_b ? K : N), beta, C, as_int(N));
+  gemm(trans_a, trans_b, M, N, K, alpha, A, trans_a ? M : K, B, trans_b ? K : N, beta, C, N);
 }
 
 #ifdef NN_BLAS_IS_OPENBLAS
@@ -47,6 +69,7 @@ std::string best_core() {
 }  // namespace
 
 std::string blas_description() {
+  use_one_blas_thread();
   return std::string("OpenBLAS ") + openblas_get_config() + ", kernel " + openblas_get_corename() +
          ", " + std::to_string(openblas_get_num_threads()) + " thread(s)";
 }

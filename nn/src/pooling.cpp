@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "nn/parallel.hpp"
+
 namespace nn {
 
 namespace {
@@ -43,29 +45,32 @@ const Tensor<T>& MaxPool2D<T>::forward(const Tensor<T>& x) {
   const std::size_t N = x.shape(0), P = P_, S = S_, H = g_.H, Wd = g_.Wd, Ho = g_.Ho, Wo = g_.Wo;
   resize_if_needed(y_, {N, g_.C, Ho, Wo});
   argmax_.resize(y_.size());
-  for (std::size_t q = 0; q < N * g_.C; ++q) {  // one (n, c) plane at a time
-    const T* xp = x.data() + q * H * Wd;
-    T* yp = y_.data() + q * Ho * Wo;
-    std::size_t* ip = argmax_.data() + q * Ho * Wo;
-    for (std::size_t oh = 0; oh < Ho; ++oh) {
-      for (std::size_t ow = 0; ow < Wo; ++ow) {
-        const std::size_t corner = oh * S * Wd + ow * S;  // the window's top-left pixel
-        T max = xp[corner];
-        std::size_t best = corner;
-        for (std::size_t i = 0; i < P; ++i) {
-          for (std::size_t j = 0; j < P; ++j) {
-            const std::size_t k = corner + i * Wd + j;  // x[n, c, oh*S + i, ow*S + j]
-            if (xp[k] > max) {  // strictly greater: on a tie the first maximum stays
-              max = xp[k];
-              best = k;
+  // one (n, c) plane at a time; each thread takes a slice of the planes
+  parallel_slices(N * g_.C, [&](std::size_t q0, std::size_t q1, std::size_t) {
+    for (std::size_t q = q0; q < q1; ++q) {
+      const T* xp = x.data() + q * H * Wd;
+      T* yp = y_.data() + q * Ho * Wo;
+      std::size_t* ip = argmax_.data() + q * Ho * Wo;
+      for (std::size_t oh = 0; oh < Ho; ++oh) {
+        for (std::size_t ow = 0; ow < Wo; ++ow) {
+          const std::size_t corner = oh * S * Wd + ow * S;  // the window's top-left pixel
+          T max = xp[corner];
+          std::size_t best = corner;
+          for (std::size_t i = 0; i < P; ++i) {
+            for (std::size_t j = 0; j < P; ++j) {
+              const std::size_t k = corner + i * Wd + j;  // x[n, c, oh*S + i, ow*S + j]
+              if (xp[k] > max) {  // strictly greater: on a tie the first maximum stays
+                max = xp[k];
+                best = k;
+              }
             }
           }
+          yp[oh * Wo + ow] = max;
+          ip[oh * Wo + ow] = q * H * Wd + best;  // flat index into x
         }
-        yp[oh * Wo + ow] = max;
-        ip[oh * Wo + ow] = q * H * Wd + best;  // flat index into x
       }
     }
-  }
+  });
   return y_;
 }
 // [maxpool-forward]

@@ -5,6 +5,8 @@
  *
  * Every dense layer, convolution and recurrent cell reduces its heavy work to
  * `gemm`, so the speed of the whole library is the speed of this call.
+ * BLAS runs single-threaded: the library parallelises over the batch itself
+ * (`nn/parallel.hpp`), and each of its threads calls `gemm` on its own slice.
  */
 #include <cstddef>
 #include <string>
@@ -29,6 +31,21 @@ namespace nn {
  */
 void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K, float alpha,
           const float* A, const float* B, float beta, float* C);
+/**
+ * @brief The same product on sub-matrices: `lda`, `ldb`, `ldc` are the stored row lengths.
+ *
+ * A column slice of a row-major matrix is itself a matrix whose rows are
+ * `ld` apart; this form multiplies such slices in place.
+ * @ingroup ch02
+ */
+void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K, float alpha,
+          const float* A, std::size_t lda, const float* B, std::size_t ldb, float beta, float* C,
+          std::size_t ldc);
+/// @brief Sub-matrix product in double precision.
+/// @ingroup ch02
+void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K, double alpha,
+          const double* A, std::size_t lda, const double* B, std::size_t ldb, double beta,
+          double* C, std::size_t ldc);
 /// @brief The same product in double precision (used by gradient checks).
 /// @ingroup ch02
 void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K, double alpha,

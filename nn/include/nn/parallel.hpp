@@ -1,0 +1,47 @@
+#pragma once
+/**
+ * @file parallel.hpp
+ * @brief The library's one form of parallelism: a batch split into one slice per thread.
+ *
+ * Convolutions and pooling split their batch of `N` examples into contiguous
+ * slices, one per thread, and run each slice's loops and matrix products on
+ * its own thread. BLAS itself then runs single-threaded (see `nn::gemm`): two
+ * thread pools on the same cores would only fight.
+ */
+#include <algorithm>
+#include <cstddef>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace nn {
+
+/// @brief The number of threads `parallel_slices` uses (`OMP_NUM_THREADS`, else one per core).
+/// @ingroup ch05
+inline std::size_t thread_count() {
+#ifdef _OPENMP
+  return static_cast<std::size_t>(omp_get_max_threads());
+#else
+  return 1;
+#endif
+}
+
+/**
+ * @brief Calls `body(begin, end, t)` for slices `[begin, end)` of `[0, N)`, slice `t` on thread `t`.
+ *
+ * The slices are contiguous, as equal as possible, and there are at most
+ * `thread_count()` of them (fewer when `N` is small). Without OpenMP the one
+ * slice `[0, N)` runs on the calling thread.
+ * @ingroup ch05
+ */
+template <class Body>
+void parallel_slices(std::size_t N, const Body& body) {
+  const std::size_t slices = std::max<std::size_t>(1, std::min(N, thread_count()));
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(static_cast<int>(slices)) schedule(static, 1)
+#endif
+  for (std::size_t t = 0; t < slices; ++t) body(N * t / slices, N * (t + 1) / slices, t);
+}
+
+}  // namespace nn
