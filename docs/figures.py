@@ -141,8 +141,202 @@ def learning_curves(generated: Path):
     return fig
 
 
+def read_matrix(path: Path) -> list[list[float]]:
+    """A CSV file of numbers without a header, as a list of rows."""
+    with open(path, newline="") as f:
+        rows = [[float(v) for v in row] for row in csv.reader(f) if row]
+    if not rows:
+        raise SystemExit(f"{path}: no data rows")
+    return rows
+
+
+def _grid_of_numbers(ax, matrix, highlight, colour):
+    """Draws a matrix as a grid of cells with their numbers; `highlight` lists (row, col) cells."""
+    rows, cols = len(matrix), len(matrix[0])
+    for r in range(rows):
+        for c in range(cols):
+            lit = (r, c) in highlight
+            ax.add_patch(plt.Rectangle((c, r), 1, 1, facecolor=colour if lit else "white",
+                                       edgecolor="#555555", linewidth=0.8))
+            ax.text(c + 0.5, r + 0.5, f"{matrix[r][c]:g}", ha="center", va="center",
+                    fontsize=13, fontweight="bold" if lit else "normal")
+    ax.set_xlim(-0.03, cols + 0.03)  # room for the outer edges
+    ax.set_ylim(rows + 0.03, -0.03)
+    ax.set_aspect("equal")
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+
+
+def im2col(generated: Path):
+    """Chapter 5: one receptive field of the 4x4 input and the im2col column it becomes."""
+    x = read_matrix(generated / "05_cnn" / "im2col_input.csv")
+    cols = read_matrix(generated / "05_cnn" / "im2col_cols.csv")
+    H, Wd = len(x), len(x[0])
+    K = math.isqrt(len(cols))  # one channel: C*K*K rows
+    Wo = Wd - K + 1            # stride 1, no padding
+    Ho = len(cols[0]) // Wo
+    oh, ow = 1, 2              # the output position the text follows
+    column = oh * Wo + ow
+    field = {(oh + i, ow + j) for i in range(K) for j in range(K)}
+    orange = "#fdd0a2"
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.5, 4.4),
+                                      gridspec_kw={"width_ratios": [H, len(cols[0]) * 1.05]})
+    _grid_of_numbers(left, x, field, orange)
+    left.set_xticks([w + 0.5 for w in range(Wd)], [str(w) for w in range(Wd)])
+    left.set_yticks([h + 0.5 for h in range(H)], [str(h) for h in range(H)])
+    for i in range(K):
+        for j in range(K):  # which kernel weight sits on each pixel of the patch
+            left.text(ow + j + 0.06, oh + i + 0.1, f"({i},{j})", ha="left", va="top", fontsize=8,
+                      color="#a63603")
+    left.set_xlabel("column $w$")
+    left.set_ylabel("row $h$")
+    left.set_title(f"input $x$ ({H}×{Wd}): the patch\nunder output ({oh}, {ow})", fontsize=11)
+
+    _grid_of_numbers(right, cols, {(r, column) for r in range(len(cols))}, orange)
+    right.set_xticks([p + 0.5 for p in range(len(cols[0]))],
+                     [f"({p // Wo},{p % Wo})" for p in range(Ho * Wo)], fontsize=9)
+    right.set_yticks([r + 0.5 for r in range(len(cols))],
+                     [f"({r // K},{r % K})" for r in range(len(cols))])
+    right.xaxis.tick_top()
+    right.set_xlabel("output position $(o_h, o_w)$: one column each")
+    right.set_ylabel("kernel weight $(i, j)$")
+    right.set_title(f"cols = im2col($x$) ({len(cols)}×{len(cols[0])}):\n"
+                    f"the same patch is column {column}", pad=24, fontsize=11)
+    return fig
+
+
+def _image_grid(images, shape, columns, titles, cmap, symmetric=False, size=1.1):
+    """Small images in a grid, one per cell, each with a title; returns (fig, axes, image)."""
+    rows = math.ceil(len(images) / columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * size, rows * size * 1.15))
+    limit = max(abs(v) for image in images for v in image) if symmetric else None
+    shown = None
+    for k, ax in enumerate(axes.flat):
+        ax.set_axis_off()
+        if k >= len(images):
+            continue
+        pixels = [images[k][r * shape[1]:(r + 1) * shape[1]] for r in range(shape[0])]
+        if symmetric:
+            shown = ax.imshow(pixels, cmap=cmap, vmin=-limit, vmax=limit)
+        else:
+            shown = ax.imshow(pixels, cmap=cmap)
+        ax.set_title(titles[k], fontsize=9)
+    return fig, axes, shown
+
+
+def cnn_filters(generated: Path):
+    """Chapters 5 and 9: the 32 learned 3x3 filters of the capstone's first convolution."""
+    filters = read_matrix(generated / "09_mnist_cnn" / "filters.csv")
+    limit = max(abs(v) for f in filters for v in f)
+    fig, _, _ = _image_grid(filters, (3, 3), 8, [f"filter {f}" for f in range(len(filters))],
+                            "RdBu_r", symmetric=True)
+    fig.suptitle("The first layer's 3×3 filters after training: red positive, blue negative, "
+                 f"white 0 (the strongest weight is ±{limit:.2f})", fontsize=11)
+    return fig
+
+
+def cnn_feature_maps(generated: Path):
+    """Chapters 5 and 9: one test digit and the 32 feature maps the first convolution makes of it."""
+    rows = read_matrix(generated / "09_mnist_cnn" / "feature_maps.csv")
+    digit, maps = rows[0], rows[1:]
+    side = math.isqrt(len(maps[0]))
+    fig = plt.figure(figsize=(11.5, 5.2))
+    grid = fig.add_gridspec(4, 10, width_ratios=[2.2, 0.3] + [1] * 8)
+    ax = fig.add_subplot(grid[:, 0])
+    ax.imshow([digit[r * 28:(r + 1) * 28] for r in range(28)], cmap="gray_r")
+    ax.set_title("the input digit\n(28×28)", fontsize=10)
+    ax.set_axis_off()
+    for f, values in enumerate(maps):
+        ax = fig.add_subplot(grid[f // 8, 2 + f % 8])
+        ax.imshow([values[r * side:(r + 1) * side] for r in range(side)], cmap="magma",
+                  vmin=0, vmax=max(max(values), 1e-6))
+        peak = max(values)
+        ax.set_title(f"{f}: max {peak:.2g}" if peak > 0 else f"{f}: all 0", fontsize=8)
+        ax.set_axis_off()
+    fig.suptitle(f"Its 32 feature maps after the first Conv2D + ReLU ({side}×{side} each, "
+                 "each map scaled from 0 (black) to its own maximum)", fontsize=11)
+    return fig
+
+
+def _confusion(generated: Path):
+    """The capstone's confusion matrix: (class names, counts[true][predicted])."""
+    with open(generated / "09_mnist_cnn" / "confusion.csv", newline="") as f:
+        rows = list(csv.reader(f))
+    names = rows[0][1:]
+    counts = [[int(v) for v in row[1:]] for row in rows[1:]]
+    return names, counts
+
+
+def cnn_confusion(generated: Path):
+    """Chapter 9: the capstone's confusion matrix on the test digits, every count written in."""
+    from matplotlib.colors import PowerNorm
+    names, counts = _confusion(generated)
+    n = len(names)
+    fig, ax = plt.subplots(figsize=(7, 6.2))
+    # A power scale makes the few errors visible next to the ~200 correct answers per class.
+    shown = ax.imshow(counts, cmap="Blues", norm=PowerNorm(gamma=0.35, vmin=0,
+                                                           vmax=max(map(max, counts))))
+    for r in range(n):
+        for c in range(n):
+            if counts[r][c] == 0:
+                continue
+            dark = shown.norm(counts[r][c]) > 0.6
+            ax.text(c, r, str(counts[r][c]), ha="center", va="center", fontsize=10,
+                    color="white" if dark else ("#b30000" if r != c else "black"),
+                    fontweight="bold" if r != c else "normal")
+    ax.set_xticks(range(n), names)
+    ax.set_yticks(range(n), names)
+    ax.set_xlabel("predicted digit")
+    ax.set_ylabel("true digit")
+    total = sum(map(sum, counts))
+    correct = sum(counts[k][k] for k in range(n))
+    ax.set_title(f"Test digits: {correct} of {total} right ({correct / total:.2%}); "
+                 "errors in red")
+    return fig
+
+
+def cnn_misclassified(generated: Path):
+    """Chapter 9: test digits the capstone gets wrong, titled 'label -> predicted'."""
+    with open(generated / "09_mnist_cnn" / "misclassified.csv", newline="") as f:
+        rows = list(csv.reader(f))[1:]  # header: index,label,predicted,pixels...
+    images = [[float(v) for v in row[3:]] for row in rows]
+    titles = [f"{row[1]} → {row[2]}" for row in rows]
+    fig, _, _ = _image_grid(images, (28, 28), 8, titles, "gray_r", size=1.25)
+    fig.suptitle(f"The first {len(rows)} misclassified test digits (true label → prediction)",
+                 fontsize=11)
+    return fig
+
+
+def cnn_learning_curve(generated: Path):
+    """Chapter 9: the capstone's training loss and accuracy per epoch, and its test accuracy."""
+    history = read_columns(generated / "09_mnist_cnn" / "history.csv")
+    names, counts = _confusion(generated)
+    test_accuracy = sum(counts[k][k] for k in range(len(names))) / sum(map(sum, counts))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
+    left.plot(history["epoch"], history["loss"], marker="o", linewidth=1.8)
+    left.set_ylabel("mean training loss over the epoch")
+    left.set_title("Cross-entropy")
+    right.plot(history["epoch"], history["accuracy"], marker="o", linewidth=1.8,
+               label="training accuracy (over the epoch)")
+    right.plot([history["epoch"][-1]], [test_accuracy], marker="s", markersize=8,
+               linestyle="none", label=f"test accuracy after training: {test_accuracy:.4f}")
+    right.set_ylabel("accuracy")
+    right.set_title("Accuracy")
+    right.legend(loc="lower right")
+    for ax in (left, right):
+        ax.set_xticks(history["epoch"])
+        ax.set_xlabel("epoch")
+        ax.grid(True, alpha=0.3)
+    return fig
+
+
 FIGURES = {f.__name__: f for f in (neuron_loss, spirals_boundary, loss_gradients, gd_variants,
                                           optimizers, learning_rates, learning_curves)}
+
+FIGURES.update({f.__name__: f for f in (im2col, cnn_filters, cnn_feature_maps, cnn_confusion,
+                                          cnn_misclassified, cnn_learning_curve)})
 
 
 def main(argv: list[str]) -> int:

@@ -295,6 +295,7 @@ TEST_CASE("forward in single precision with the fused ReLU equals max(0, definit
   CHECK(xt::amax(xt::abs(conv.forward(x) - xt::maximum(z, 0.f)))() < 1e-5f);
 }
 
+// [conv-gradcheck-test]
 TEST_CASE("conv2d gradients agree with central differences") {
   nn::Generator rng(3);
   // C = 2 channels in, F = 3 filters out, 5x5 and 6x6 images, batch of 2. Inputs and
@@ -318,6 +319,7 @@ TEST_CASE("conv2d gradients agree with central differences") {
           }
         }
 }
+// [conv-gradcheck-test]
 
 TEST_CASE("conv2d gradients are right when the kernel is larger than the image") {
   // A 5x5 kernel on a 2x3 image with 'same' padding: some kernel rows and columns

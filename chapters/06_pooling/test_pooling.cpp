@@ -156,6 +156,7 @@ TEST_CASE("pooling layers reject wrong shapes by name") {
                        nn::shape_error);
 }
 
+// [pool-gradcheck-test]
 TEST_CASE("pooling gradients agree with central differences") {
   nn::Generator rng(9);
   struct Config {
@@ -178,6 +179,7 @@ TEST_CASE("pooling gradients agree with central differences") {
     CHECK(r_avg.max_rel_error < 1e-7);
   }
 }
+// [pool-gradcheck-test]
 
 // [flatten-example]
 TEST_CASE("Flatten keeps the values in NCHW order and backward reshapes them back") {

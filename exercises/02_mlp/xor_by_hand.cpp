@@ -17,6 +17,7 @@ void or_weights(nn::Tensor<double>& W, nn::Tensor<double>& b) {
   b(0) = -10;
 }
 
+// [ex2.3-task]
 /**
  * Choose the weights of a 2-2-1 network that computes XOR:
  *
@@ -30,6 +31,7 @@ void or_weights(nn::Tensor<double>& W, nn::Tensor<double>& b) {
  * unit compute OR, the other AND (or_weights above shows how), and let the output
  * fire for "OR and not AND".
  */
+// [ex2.3-task]
 void xor_weights(nn::Tensor<double>& W1, nn::Tensor<double>& b1, nn::Tensor<double>& W2,
                  nn::Tensor<double>& b2) {
   (void)W1, (void)b1, (void)W2, (void)b2;

@@ -18,6 +18,7 @@ double forward_difference(const std::function<double(const nn::Tensor<double>&)>
   return (f(moved) - f(x)) / h;
 }
 
+// [ex3.2-task]
 /**
  * The gradient of a scalar function f at the point x, estimated by central differences:
  *
@@ -28,6 +29,7 @@ double forward_difference(const std::function<double(const nn::Tensor<double>&)>
  * element must hold its value at x while g_i is measured.
  * Check: f(x) = sum_i x_i^2 has gradient 2x; at x = (1, -2) the result is (2, -4).
  */
+// [ex3.2-task]
 nn::Tensor<double> numerical_gradient(const std::function<double(const nn::Tensor<double>&)>& f,
                                       const nn::Tensor<double>& x, double h = 1e-5) {
   (void)f, (void)x, (void)h;

@@ -13,6 +13,7 @@ namespace ex {
 // N = 10, B = 4: (10 + 3) / 4 = 3 steps.
 std::size_t steps_per_epoch(std::size_t N, std::size_t B) { return (N + B - 1) / B; }
 
+// [ex4.3-task]
 /**
  * Cuts one epoch's order of the N examples (a shuffled permutation of 0 .. N-1, as
  * nn::Generator::permutation gives) into mini-batches of B indices, in order:
@@ -25,6 +26,7 @@ std::size_t steps_per_epoch(std::size_t N, std::size_t B) { return (N + B - 1) /
  * Check: order = (7, 2, 9, 0, 4, 1, 8, 3, 6, 5), B = 4 gives
  *   (7, 2, 9, 0), (4, 1, 8, 3), (6, 5).
  */
+// [ex4.3-task]
 std::vector<std::vector<std::size_t>> minibatches(const std::vector<std::size_t>& order,
                                                   std::size_t B) {
   (void)order, (void)B;

@@ -11,6 +11,7 @@ namespace nn {
 
 const char* to_string(Padding p) { return p == Padding::same ? "same" : "valid"; }
 
+// [conv-geometry]
 std::size_t conv_output_size(std::size_t n, std::size_t K, std::size_t S, Padding padding) {
   if (padding == Padding::same) return (n + S - 1) / S;  // ceil(n / S)
   return n < K ? 0 : (n - K) / S + 1;                      // floor((n - K) / S) + 1
@@ -34,8 +35,10 @@ ConvGeometry conv_geometry(std::size_t C, std::size_t H, std::size_t Wd, std::si
   }
   return g;
 }
+// [conv-geometry]
 
 namespace {
+// [conv-inside]
 // ceil(a / S), without a (slow) division in the common case S = 1
 std::size_t ceil_div(std::size_t a, std::size_t S) { return S == 1 ? a : (a + S - 1) / S; }
 
@@ -51,7 +54,9 @@ Inside inside(std::size_t n, std::size_t n_out, std::size_t S, std::size_t k, st
   const std::size_t hi = n + pad > k ? ceil_div(n + pad - k, S) : 0;
   return {std::min(lo, n_out), std::min(std::max(lo, hi), n_out)};
 }
+// [conv-inside]
 
+// [conv-sum]
 // The sum of v[0..n). A single running sum is one long chain of dependent additions,
 // which the compiler may not reorder; sixteen partial sums give it independent
 // chains that it turns into vector additions.
@@ -67,6 +72,7 @@ T sum(const T* v, std::size_t n) {
   for (std::size_t l = 0; l < lanes; ++l) total += partial[l];
   return total;
 }
+// [conv-sum]
 
 }  // namespace
 
@@ -138,6 +144,7 @@ void col2im(const T* dcols, const ConvGeometry& g, std::size_t ld, T* dx) {
 }
 // [col2im]
 
+// [conv-build]
 template <class T>
 Conv2D<T>::Conv2D(std::size_t filters, std::size_t kernel_size, Activation activation,
                   std::size_t stride, Padding padding)
@@ -163,6 +170,7 @@ Shape Conv2D<T>::build(const Shape& in_shape, Generator& rng) {
   db = xt::zeros<T>({F_});
   return {F_, g_.Ho, g_.Wo};
 }
+// [conv-build]
 
 // [conv-forward]
 // x: (N, C, H, Wd), W: (F, C, K, K), b: (F,)  ->  a: (N, F, Ho, Wo)

@@ -15,6 +15,7 @@ namespace {
 CBLAS_TRANSPOSE op(bool trans) { return trans ? CblasTrans : CblasNoTrans; }
 int as_int(std::size_t n) { return static_cast<int>(n); }
 
+// [gemm]
 // BLAS runs on one thread inside each of the library's threads (nn/parallel.hpp).
 void use_one_blas_thread() {
 #ifdef NN_BLAS_IS_OPENBLAS
@@ -22,8 +23,10 @@ void use_one_blas_thread() {
   (void)once;
 #endif
 }
+// [gemm]
 }  // namespace
 
+// [gemm]
 void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K, float alpha,
           const float* A, std::size_t lda, const float* B, std::size_t ldb, float beta, float* C,
           std::size_t ldc) {
@@ -31,6 +34,7 @@ void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t 
   cblas_sgemm(CblasRowMajor, op(trans_a), op(trans_b), as_int(M), as_int(N), as_int(K), alpha, A,
               as_int(lda), B, as_int(ldb), beta, C, as_int(ldc));
 }
+// [gemm]
 
 void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K, double alpha,
           const double* A, std::size_t lda, const double* B, std::size_t ldb, double beta,
@@ -52,6 +56,7 @@ void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t 
 }
 
 #ifdef NN_BLAS_IS_OPENBLAS
+// [blas-kernel]
 namespace {
 // Kernels OpenBLAS falls back to that use SSE only.
 bool is_sse_only(const std::string& core) {
@@ -92,6 +97,7 @@ void ensure_fast_blas(char** argv) {
   }
   std::cerr << "warning: " << advice << "\n";
 }
+// [blas-kernel]
 #else
 std::string blas_description() { return "BLAS (not OpenBLAS)"; }
 std::string blas_kernel_advice() { return ""; }

@@ -1,6 +1,8 @@
 #include "nn/pooling.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+#include <type_traits>
 
 #include "nn/parallel.hpp"
 
@@ -37,44 +39,52 @@ Shape MaxPool2D<T>::build(const Shape& in_shape, Generator&) {
 }
 
 // [maxpool-forward]
+// One plane x[n, c]: (H, Wd)  ->  y[n, c]: (Ho, Wo), and each maximum's flat index into x.
+//   y[oh, ow] = max over i, j < P of x[oh*S + i, ow*S + j]
+// `plane` is the index of x[n, c, 0, 0] in the whole batch. `Size` is std::size_t, or a
+// compile-time constant for the common 2x2 window, whose loops then unroll into
+// straight-line code without branches.
+template <class T, class Size>
+void maxpool_plane(const T* x, T* y, std::size_t* argmax, std::size_t plane, std::size_t Wd,
+                   std::size_t Ho, std::size_t Wo, Size P, Size S) {
+  for (std::size_t oh = 0; oh < Ho; ++oh) {
+    for (std::size_t ow = 0; ow < Wo; ++ow) {
+      const std::size_t corner = oh * S * Wd + ow * S;  // the window's top-left pixel
+      T max = x[corner];
+      std::size_t best = corner;
+      for (std::size_t i = 0; i < P; ++i) {
+        for (std::size_t j = 0; j < P; ++j) {
+          const std::size_t k = corner + i * Wd + j;  // x[oh*S + i, ow*S + j]
+          best = x[k] > max ? k : best;  // strictly greater: on a tie the first maximum stays
+          max = std::max(max, x[k]);
+        }
+      }
+      y[oh * Wo + ow] = max;
+      argmax[oh * Wo + ow] = plane + best;
+    }
+  }
+}
+
 // x: (N, C, H, Wd)  ->  y: (N, C, Ho, Wo),  Ho = (H - P)/S + 1, Wo = (Wd - P)/S + 1
-//   y[n, c, oh, ow] = max over i, j < P of x[n, c, oh*S + i, ow*S + j]; argmax remembered
 template <class T>
 const Tensor<T>& MaxPool2D<T>::forward(const Tensor<T>& x) {
   this->check_input(x);
-  const std::size_t N = x.shape(0), P = P_, S = S_, H = g_.H, Wd = g_.Wd, Ho = g_.Ho, Wo = g_.Wo;
+  const std::size_t N = x.shape(0), H = g_.H, Wd = g_.Wd, Ho = g_.Ho, Wo = g_.Wo;
   resize_if_needed(y_, {N, g_.C, Ho, Wo});
   argmax_.resize(y_.size());
-  // one (n, c) plane at a time; each thread takes a slice of the planes
+  // One (n, c) plane at a time; each thread takes a slice of the planes.
+  using two = std::integral_constant<std::size_t, 2>;
   parallel_slices(N * g_.C, [&](std::size_t q0, std::size_t q1, std::size_t) {
     for (std::size_t q = q0; q < q1; ++q) {
-      const T* xp = x.data() + q * H * Wd;
-      T* yp = y_.data() + q * Ho * Wo;
-      std::size_t* ip = argmax_.data() + q * Ho * Wo;
-      for (std::size_t oh = 0; oh < Ho; ++oh) {
-        for (std::size_t ow = 0; ow < Wo; ++ow) {
-          const std::size_t corner = oh * S * Wd + ow * S;  // the window's top-left pixel
-          T max = xp[corner];
-          std::size_t best = corner;
-          for (std::size_t i = 0; i < P; ++i) {
-            for (std::size_t j = 0; j < P; ++j) {
-              const std::size_t k = corner + i * Wd + j;  // x[n, c, oh*S + i, ow*S + j]
-              if (xp[k] > max) {  // strictly greater: on a tie the first maximum stays
-                max = xp[k];
-                best = k;
-              }
-            }
-          }
-          yp[oh * Wo + ow] = max;
-          ip[oh * Wo + ow] = q * H * Wd + best;  // flat index into x
-        }
-      }
+      const T* xq = x.data() + q * H * Wd;
+      T* yq = y_.data() + q * Ho * Wo;
+      std::size_t* aq = argmax_.data() + q * Ho * Wo;
+      if (P_ == 2 && S_ == 2) maxpool_plane(xq, yq, aq, q * H * Wd, Wd, Ho, Wo, two{}, two{});
+      else maxpool_plane(xq, yq, aq, q * H * Wd, Wd, Ho, Wo, P_, S_);
     }
   });
   return y_;
 }
-// [maxpool-forward]
-
 // [maxpool-backward]
 // dy: (N, C, Ho, Wo)  ->  dx: (N, C, H, Wd)
 template <class T>

@@ -38,6 +38,7 @@ void two_layer_forward(const nn::Tensor<double>& x, const nn::Tensor<double>& W1
   }
 }
 
+// [ex3.1-task]
 /**
  * The backward pass of x -> Dense(M, sigmoid) -> Dense(U, sigmoid) -> mean squared error:
  *
@@ -57,6 +58,7 @@ void two_layer_forward(const nn::Tensor<double>& x, const nn::Tensor<double>& W1
  * db2 = -0.25, dW1 = [[-0.0625, 0.0625], [-0.125, 0.125]], db1 = (-0.0625, 0.0625),
  * dx = (-0.09375, 0.046875).
  */
+// [ex3.1-task]
 TwoLayerGradients two_layer_backward(const nn::Tensor<double>& x, const nn::Tensor<double>& W1,
                                      const nn::Tensor<double>& b1, const nn::Tensor<double>& W2,
                                      const nn::Tensor<double>& b2, const nn::Tensor<double>& t) {

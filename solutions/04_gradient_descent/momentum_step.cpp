@@ -12,6 +12,7 @@ void sgd_step(nn::Tensor<double>& w, const nn::Tensor<double>& g, double lr) {
   for (std::size_t i = 0; i < w.size(); ++i) w.data()[i] -= lr * g.data()[i];
 }
 
+// [ex4.1-task]
 /**
  * One step of gradient descent with momentum mu, in Keras's form, element by element:
  *
@@ -25,6 +26,7 @@ void sgd_step(nn::Tensor<double>& w, const nn::Tensor<double>& g, double lr) {
  * Check: w = 1, v = 0, g = 0.5, lr = 0.1, mu = 0.9: v = -0.05, w = 0.95;
  *   a second step with the same g: v = 0.9 * (-0.05) - 0.05 = -0.095, w = 0.855.
  */
+// [ex4.1-task]
 void momentum_step(nn::Tensor<double>& w, nn::Tensor<double>& v, const nn::Tensor<double>& g,
                    double lr, double mu) {
   for (std::size_t i = 0; i < w.size(); ++i) {

@@ -29,7 +29,7 @@ struct Param {
  * @brief The layer contract.
  *
  * Every layer maps a batch `x` of shape `(N, in_shape...)` to a batch `y` of
- * shape `(N, out_shape...)`, and honours five rules:
+ * shape `(N, out_shape...)`, and honours six rules:
  *
  * 1. **build** is called once, with the per-example input shape (no batch
  *    dimension), before any forward. It checks that shape, creates and
@@ -47,7 +47,7 @@ struct Param {
  * 6. After `set_input_gradient(false)` backward still fills the parameter
  *    gradients but may skip `dx` and return an empty tensor. `Sequential`
  *    does this for the first layers of a model, whose `dx` nobody reads:
- *    for a first dense layer it saves a third of the backward arithmetic.
+ *    for a first dense layer it saves one of its two backward matrix products.
  *
  * Output buffers are reused from batch to batch, so training allocates
  * nothing once the first batch has passed.

@@ -35,6 +35,7 @@ inline std::size_t thread_count() {
  * slice `[0, N)` runs on the calling thread.
  * @ingroup ch05
  */
+// [parallel-slices]
 template <class Body>
 void parallel_slices(std::size_t N, const Body& body) {
   const std::size_t slices = std::max<std::size_t>(1, std::min(N, thread_count()));
@@ -43,5 +44,6 @@ void parallel_slices(std::size_t N, const Body& body) {
 #endif
   for (std::size_t t = 0; t < slices; ++t) body(N * t / slices, N * (t + 1) / slices, t);
 }
+// [parallel-slices]
 
 }  // namespace nn
