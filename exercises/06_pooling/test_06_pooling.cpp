@@ -54,7 +54,8 @@ TEST_SUITE("ex6.1") {
 
   TEST_CASE("max-pool backward agrees with the library's MaxPool2D") {
     nn::Generator rng(61);
-    for (auto [P, S] : {std::pair<std::size_t, std::size_t>{2, 2}, {3, 2}, {2, 1}, {3, 3}}) {
+    for (auto [size, step] : {std::pair<std::size_t, std::size_t>{2, 2}, {3, 2}, {2, 1}, {3, 3}}) {
+      const std::size_t P = size, S = step;  // named copies: doctest's CAPTURE cannot take a binding
       CAPTURE(P);
       CAPTURE(S);
       nn::Tensor<double> x = nn::Tensor<double>::from_shape({7, 8});
