@@ -13,7 +13,7 @@ if(NOT actual STREQUAL shipped)
   endif()
   message(STATUS "${RELPATH} has been edited (it is no longer the shipped stub): skipped. "
                  "Your own progress: ./nnbook progress")
-  cmake_language(EXIT 77)
+  return()  # CTest reports this test as skipped: SKIP_REGULAR_EXPRESSION matches the line above
 endif()
 string(REPLACE "ex" "Exercise " label "${ID}")
 execute_process(COMMAND "${PROGRAM}" "-ts=${ID}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
