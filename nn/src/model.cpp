@@ -201,8 +201,7 @@ History Sequential<T>::fit(const Tensor<T>& x, const Tensor<T>& y, const FitOpti
   if (!optimizer_) throw std::logic_error("fit before compile: call model.compile(...)");
   if (x.shape(0) != y.shape(0))
     throw shape_error("fit targets", "(" + std::to_string(x.shape(0)) + ", ...)", shape_of(y));
-  if (options.batch_size == 0 || options.epochs == 0)
-    throw std::invalid_argument("fit: epochs and batch_size must be at least 1");
+  if (options.batch_size == 0) throw std::invalid_argument("fit: batch_size must be at least 1");
   History history;
   std::ostream& out = log ? *log : std::cout;
   for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {

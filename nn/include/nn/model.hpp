@@ -44,7 +44,7 @@ struct ValidationData {
 /// @ingroup ch04
 template <class T = float>
 struct FitOptions {
-  std::size_t epochs = 1;               ///< passes over the training data
+  std::size_t epochs = 1;               ///< passes over the training data (0: none)
   std::size_t batch_size = 32;          ///< examples per gradient step (the last batch may be smaller)
   ValidationData<T> validation_data{};  ///< evaluated after each epoch
   bool shuffle = true;                  ///< a new random order each epoch

@@ -1,0 +1,301 @@
+#include "nn/checkpoint.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iterator>
+#include <limits>
+#include <sstream>
+#include <type_traits>
+#include <vector>
+
+namespace nn {
+
+namespace {
+
+constexpr char magic[4] = {'N', 'N', 'C', 'K'};
+constexpr std::uint32_t format_version = 1;
+
+// The unsigned integer with the same bits as the scalar: how a value is stored.
+template <class T>
+using Bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+
+std::uint32_t crc32_of(const std::string& bytes, std::size_t count) {
+  return static_cast<std::uint32_t>(
+      crc32_z(crc32_z(0, nullptr, 0), reinterpret_cast<const Bytef*>(bytes.data()), count));
+}
+
+// "dense_1.W (576, 64)": how messages name a parameter.
+std::string describe(const std::string& layer, const std::string& name, const Shape& shape) {
+  return layer + "." + name + " " + to_string(shape);
+}
+
+// Appends little-endian fields, byte by byte, so the file is the same on every machine.
+class Writer {
+ public:
+  std::string bytes;
+
+  void u32(std::uint32_t v) { put(v, 4); }
+  void u64(std::uint64_t v) { put(v, 8); }
+  void text(const std::string& s) {
+    u32(static_cast<std::uint32_t>(s.size()));
+    bytes += s;
+  }
+  template <class T>
+  void values(const T* x, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) put(std::bit_cast<Bits<T>>(x[i]), sizeof(T));
+  }
+
+ private:
+  void put(std::uint64_t v, std::size_t size) {
+    for (std::size_t i = 0; i < size; ++i) bytes.push_back(static_cast<char>(v >> (8 * i)));
+  }
+};
+
+// Reads little-endian fields; running out of bytes means the file was cut short.
+class Reader {
+ public:
+  Reader(const std::string& bytes, const std::string& path) : bytes_(bytes), path_(path) {}
+
+  std::uint32_t u32(const std::string& what) { return static_cast<std::uint32_t>(get(4, what)); }
+  std::uint64_t u64(const std::string& what) { return get(8, what); }
+  template <class T>
+  T scalar(const std::string& what) {
+    return std::bit_cast<T>(static_cast<Bits<T>>(get(sizeof(T), what)));
+  }
+  std::string text(const std::string& what) {
+    const std::size_t size = u32(what);
+    need(size, what);
+    pos_ += size;
+    return bytes_.substr(pos_ - size, size);
+  }
+  // Steps over `size` bytes; returns where they start.
+  std::size_t skip(std::size_t size, const std::string& what) {
+    need(size, what);
+    pos_ += size;
+    return pos_ - size;
+  }
+  std::size_t remaining() const { return bytes_.size() - pos_; }
+
+ private:
+  std::uint64_t get(std::size_t size, const std::string& what) {
+    need(size, what);
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < size; ++i)
+      v |= std::uint64_t{static_cast<unsigned char>(bytes_[pos_ + i])} << (8 * i);
+    pos_ += size;
+    return v;
+  }
+  void need(std::size_t size, const std::string& what) const {
+    if (size > remaining())
+      throw data_error(path_, "truncated: the file ends after " + std::to_string(bytes_.size()) +
+                                  " bytes, inside " + what);
+  }
+
+  const std::string& bytes_;
+  const std::string& path_;
+  std::size_t pos_ = 0;
+};
+
+// a * b, or the largest size_t if that overflows (a size no file can have).
+std::size_t saturating_product(std::size_t a, std::size_t b) {
+  return b != 0 && a > std::numeric_limits<std::size_t>::max() / b
+             ? std::numeric_limits<std::size_t>::max()
+             : a * b;
+}
+
+// One parameter as the file describes it; its values stay in the file's bytes until checked.
+struct Record {
+  std::string layer, name;
+  Shape shape;
+  std::size_t offset = 0;  // where its values start in the file
+};
+
+// Writes `bytes` to `path + ".tmp"`, forces them to the disk, then renames the
+// temporary over `path`: readers of `path` see the old file or the new one, never a mix.
+void write_atomically(const std::string& path, const std::string& bytes) {
+  namespace fs = std::filesystem;
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    throw data_error(path, "cannot write the checkpoint: cannot create " + tmp + " (" +
+                               std::strerror(errno) + ")");
+  auto give_up = [&](const std::string& what, int error) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    throw data_error(path,
+                     "cannot write the checkpoint: " + what + " (" + std::strerror(error) + ")");
+  };
+  for (std::size_t done = 0; done < bytes.size();) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      ::close(fd);
+      give_up("writing " + tmp + " failed", error);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  // fsync before the rename: otherwise a crash could leave the new name on data never written.
+  if (::fsync(fd) != 0) {
+    const int error = errno;
+    ::close(fd);
+    give_up("fsync of " + tmp + " failed", error);
+  }
+  if (::close(fd) != 0) {
+    const int error = errno;
+    give_up("closing " + tmp + " failed", error);
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) give_up("renaming " + tmp + " failed", ec.value());
+  // Make the rename itself durable. Some file systems refuse to fsync a
+  // directory; that costs durability after a power cut, never atomicity.
+  const fs::path dir = fs::path(path).parent_path();
+  const int dir_fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+}
+
+std::string read_file(const std::string& path) {
+  namespace fs = std::filesystem;
+  if (!fs::exists(path)) throw data_error(path, "no such checkpoint file");
+  if (!fs::is_regular_file(path)) throw data_error(path, "not a checkpoint (not a regular file)");
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw data_error(path,
+                     "cannot open the checkpoint (" + std::string(std::strerror(errno)) + ")");
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+// [save-checkpoint]
+template <class T>
+void save_checkpoint(Sequential<T>& model, const std::string& path) {
+  Writer w;
+  w.bytes.append(magic, sizeof magic);
+  w.u32(format_version);
+  w.u32(sizeof(T));
+  w.u64(model.params().size());
+  for (const auto& layer : model.layers()) {
+    for (const Param<T>& p : layer->params()) {
+      w.text(layer->name());
+      w.text(p.name);
+      w.u32(static_cast<std::uint32_t>(p.value->dimension()));
+      for (std::size_t d : p.value->shape()) w.u64(d);
+      w.values(p.value->data(), p.value->size());
+    }
+  }
+  w.u32(crc32_of(w.bytes, w.bytes.size()));  // of everything before it
+  write_atomically(path, w.bytes);
+}
+// [save-checkpoint]
+
+// [load-checkpoint]
+template <class T>
+void load_checkpoint(Sequential<T>& model, const std::string& path) {
+  const std::string bytes = read_file(path);
+  if (bytes.size() < sizeof magic || bytes.compare(0, sizeof magic, magic, sizeof magic) != 0)
+    throw data_error(path, "not a checkpoint (it does not start with NNCK)");
+
+  // 1. The header.
+  Reader r(bytes, path);
+  r.skip(sizeof magic, "the header");
+  const std::uint32_t version = r.u32("the header");
+  if (version != format_version)
+    throw data_error(path, "unsupported checkpoint version " + std::to_string(version) +
+                               " (this library reads version 1)");
+  const std::uint32_t scalar_size = r.u32("the header");
+  if (scalar_size != 4 && scalar_size != 8)
+    throw data_error(path, "corrupt: scalar size " + std::to_string(scalar_size) + ", not 4 or 8");
+  const std::uint64_t count = r.u64("the header");
+
+  // 2. The parameters' names and shapes, then the checksum over everything before it.
+  std::vector<Record> records;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    Record rec;
+    const std::string which = "parameter " + std::to_string(i + 1) + " of " + std::to_string(count);
+    rec.layer = r.text(which);
+    rec.name = r.text(which);
+    const std::uint32_t rank = r.u32(which);
+    std::size_t elements = 1;
+    for (std::uint32_t d = 0; d < rank; ++d) {
+      rec.shape.push_back(r.u64(which));
+      elements = saturating_product(elements, rec.shape.back());
+    }
+    rec.offset = r.skip(saturating_product(elements, scalar_size),
+                        "the values of " + describe(rec.layer, rec.name, rec.shape));
+    records.push_back(std::move(rec));
+  }
+  if (r.remaining() < 4) r.u32("the checksum");  // throws "truncated"
+  if (r.remaining() > 4)
+    throw data_error(path, "corrupt: " + std::to_string(r.remaining() - 4) +
+                               " unexpected bytes after the last parameter");
+  const std::size_t body = bytes.size() - 4;
+  const std::uint32_t stored = r.u32("the checksum"), computed = crc32_of(bytes, body);
+  if (stored != computed) {
+    std::ostringstream o;
+    o << std::hex << std::setfill('0') << "corrupt: checksum mismatch (stored " << std::setw(8)
+      << stored << ", computed " << std::setw(8) << computed << ")";
+    throw data_error(path, o.str());
+  }
+
+  // 3. The file is intact: does it fit this model?
+  if (scalar_size != sizeof(T)) {
+    const std::string saved = scalar_size == 8 ? "double" : "single";
+    const std::string ours = sizeof(T) == 8 ? "double" : "float";
+    throw data_error(path, "saved in " + saved + " precision, model is " + ours +
+                               ": load it into an nn::Sequential<" +
+                               (scalar_size == 8 ? "double" : "float") + ">");
+  }
+  std::vector<Param<T>> params;
+  std::vector<std::string> in_model;  // "dense_1.W (576, 64)", one per parameter
+  for (const auto& layer : model.layers())
+    for (const Param<T>& p : layer->params()) {
+      params.push_back(p);
+      in_model.push_back(describe(layer->name(), p.name, shape_of(*p.value)));
+    }
+  std::vector<std::string> in_file;
+  for (const Record& rec : records) in_file.push_back(describe(rec.layer, rec.name, rec.shape));
+  for (std::size_t i = 0; i < std::min(in_file.size(), in_model.size()); ++i)
+    if (in_file[i] != in_model[i])
+      throw data_error(path, "checkpoint has " + in_file[i] + ", model has " + in_model[i]);
+  if (in_file.size() != in_model.size()) {
+    const std::string counts = "checkpoint has " + std::to_string(in_file.size()) +
+                               " parameters, model has " + std::to_string(in_model.size()) + ": ";
+    throw data_error(path, in_file.size() > in_model.size()
+                               ? counts + "the model has nothing for " + in_file[in_model.size()]
+                               : counts + in_model[in_file.size()] + " is not in the checkpoint");
+  }
+
+  // 4. Decode into temporaries, then copy: nothing above has touched the model.
+  std::vector<std::vector<T>> values(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    Reader v(bytes, path);
+    v.skip(records[i].offset, "the values");
+    values[i].resize(params[i].value->size());
+    for (T& x : values[i]) x = v.scalar<T>("the values");
+  }
+  for (std::size_t i = 0; i < records.size(); ++i)
+    std::copy(values[i].begin(), values[i].end(), params[i].value->data());
+}
+// [load-checkpoint]
+
+template void save_checkpoint<float>(Sequential<float>&, const std::string&);
+template void save_checkpoint<double>(Sequential<double>&, const std::string&);
+template void load_checkpoint<float>(Sequential<float>&, const std::string&);
+template void load_checkpoint<double>(Sequential<double>&, const std::string&);
+
+}  // namespace nn
