@@ -230,8 +230,8 @@ def cnn_filters(generated: Path):
     """Chapters 5 and 9: the 32 learned 3x3 filters of the capstone's first convolution."""
     filters = read_matrix(generated / "09_mnist_cnn" / "filters.csv")
     limit = max(abs(v) for f in filters for v in f)
-    fig, _, _ = _image_grid(filters, (3, 3), 8, [f"filter {f}" for f in range(len(filters))],
-                            "RdBu_r", symmetric=True)
+    fig, _, _ = _image_grid(filters, (3, 3), 8, [str(f) for f in range(len(filters))], "RdBu_r",
+                            symmetric=True)
     fig.suptitle("The first layer's 3×3 filters after training: red positive, blue negative, "
                  f"white 0 (the strongest weight is ±{limit:.2f})", fontsize=11)
     return fig
@@ -242,21 +242,20 @@ def cnn_feature_maps(generated: Path):
     rows = read_matrix(generated / "09_mnist_cnn" / "feature_maps.csv")
     digit, maps = rows[0], rows[1:]
     side = math.isqrt(len(maps[0]))
-    fig = plt.figure(figsize=(11.5, 5.2))
-    grid = fig.add_gridspec(4, 10, width_ratios=[2.2, 0.3] + [1] * 8)
+    fig = plt.figure(figsize=(10, 4.8))
+    grid = fig.add_gridspec(4, 10, width_ratios=[4.4, 0.2] + [1] * 8)
     ax = fig.add_subplot(grid[:, 0])
     ax.imshow([digit[r * 28:(r + 1) * 28] for r in range(28)], cmap="gray_r")
-    ax.set_title("the input digit\n(28×28)", fontsize=10)
+    ax.set_title("the input digit (28×28)", fontsize=10)
     ax.set_axis_off()
     for f, values in enumerate(maps):
         ax = fig.add_subplot(grid[f // 8, 2 + f % 8])
         ax.imshow([values[r * side:(r + 1) * side] for r in range(side)], cmap="magma",
                   vmin=0, vmax=max(max(values), 1e-6))
-        peak = max(values)
-        ax.set_title(f"{f}: max {peak:.2g}" if peak > 0 else f"{f}: all 0", fontsize=8)
+        ax.set_title(str(f) if max(values) > 0 else f"{f}: all 0", fontsize=9)
         ax.set_axis_off()
     fig.suptitle(f"Its 32 feature maps after the first Conv2D + ReLU ({side}×{side} each, "
-                 "each map scaled from 0 (black) to its own maximum)", fontsize=11)
+                 "each from 0 (black) to its own maximum)", fontsize=10)
     return fig
 
 

@@ -42,7 +42,8 @@ Tensor<double> full_convolution(const Tensor<double>& dy, const Tensor<double>& 
       for (std::size_t i = 0; i < K; ++i)
         for (std::size_t j = 0; j < K; ++j) {
           const long oh = long(h + i) - long(K - 1), ow = long(w + j) - long(K - 1);
-          if (oh < 0 || ow < 0 || oh >= long(Ho) || ow >= long(Wo)) continue;  // zero padding
+          // outside dy: the zero padding
+          if (oh < 0 || ow < 0 || oh >= long(Ho) || ow >= long(Wo)) continue;
           dx(h, w) += W(K - 1 - i, K - 1 - j) * dy(oh, ow);
         }
   return dx;

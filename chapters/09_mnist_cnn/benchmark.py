@@ -12,7 +12,9 @@ the peak resident memory, then the ratio of the epoch times.
 
 PyTorch comes from Debian's python3-torch; without it the C++ side runs alone, with
 a message. The PyTorch side runs with --threads intra-op threads (default 2, the
-machine's cores); the C++ side uses OpenBLAS's threads, its default.
+machine's cores); the C++ side uses its default: one thread per core, each taking a
+slice of the batch (OMP_NUM_THREADS overrides both sides' thread count in the
+environment, so leave it unset for a fair comparison).
 """
 import argparse
 import gzip
@@ -120,11 +122,11 @@ def torch_worker(args):
 # ----------------------------------------------------------------- driver
 
 def summarise(name, result, rss):
+    """One line of the results table, and the mean epoch time."""
     seconds = result["epoch_seconds"]
     mean = sum(seconds) / len(seconds)
-    print(f"  {name:<8} {mean:8.2f} s/epoch   (first {seconds[0]:.2f} s)   "
-          f"test accuracy {result['test_accuracy']:.4f}   peak RSS {rss:7.1f} MiB")
-    return mean
+    return (f"  {name:<8} {mean:8.2f} s/epoch   (first {seconds[0]:.2f} s)   "
+            f"test accuracy {result['test_accuracy']:.4f}   peak RSS {rss:7.1f} MiB"), mean
 
 
 def main():
@@ -139,6 +141,7 @@ def main():
     p.add_argument("--threads", type=int, default=2, help="PyTorch intra-op threads")
     p.add_argument("--skip-torch", action="store_true")
     p.add_argument("--out", help="also write the results as JSON here")
+    p.add_argument("--report", help="also append the results table to this text file")
     p.add_argument("--worker", choices=["torch"], help=argparse.SUPPRESS)
     p.add_argument("--worker-json", help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -146,8 +149,7 @@ def main():
         return torch_worker(args)
 
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-    print(f"machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
-    print(f"task: {args.model} on {args.data}, {args.epochs} epochs, batch {args.batch_size}\n")
+    print(f"machine: {cpu}, {os.cpu_count()} cores; {args.model} on {args.data}, {args.epochs} epochs\n")
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         program = os.path.join(args.build, "chapters", *(("09_mnist_cnn", "mnist_cnn") if args.model == "cnn"
@@ -180,11 +182,21 @@ def main():
                 sys.exit(f"benchmark: the PyTorch run failed (exit {code})")
             results["pytorch"] = (json.load(open(os.path.join(tmp, "torch.json"))), rss)
 
-    print("\nresults")
-    means = {name: summarise(name, r, rss) for name, (r, rss) in results.items()}
+    report = [f"command: ./nnbook bench {' '.join(a for a in sys.argv[1:] if not a.startswith('--build') and a != args.build)}",
+              f"date: {time.strftime('%Y-%m-%d')}",
+              f"machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
+              f"task: {args.model} on {args.data}, {args.epochs} epochs, batch {args.batch_size}", ""]
+    means = {}
+    for name, (r, rss) in results.items():
+        line, means[name] = summarise(name, r, rss)
+        report.append(line)
     if "pytorch" in means:
-        print(f"\n  C++ epoch time / PyTorch epoch time = {means['c++'] / means['pytorch']:.2f}"
-              f"  (C++ is {means['pytorch'] / means['c++']:.2f}x as fast)")
+        report.append(f"\n  C++ epoch time / PyTorch epoch time = {means['c++'] / means['pytorch']:.2f}"
+                      f"  (C++ is {means['pytorch'] / means['c++']:.2f}x as fast)")
+    print("\nresults\n" + "\n".join(report[5:]))
+    if args.report:
+        with open(args.report, "a") as f:
+            f.write("\n".join(report) + "\n\n")
     if args.out:
         with open(args.out, "w") as f:
             json.dump({"machine": cpu, "cores": os.cpu_count(), "task": vars(args),

@@ -32,6 +32,8 @@ model.compile(optimizer="rmsprop",
 model.fit(train_images, train_labels,
           epochs=5, batch_size=64)
 
-test_loss, test_acc = model.evaluate(test_images, test_labels)
-print("test loss", test_loss, "test accuracy", test_acc)
+test_loss, test_acc = model.evaluate(test_images,
+                                     test_labels)
+print("test loss", test_loss,
+      "test accuracy", test_acc)
 # [keras-model]

@@ -12,6 +12,7 @@
 #include "nn/flatten.hpp"
 #include "nn/gemm.hpp"
 #include "nn/model.hpp"
+#include "nn/parallel.hpp"
 #include "nn/pooling.hpp"
 
 using nn::Activation;
@@ -105,7 +106,7 @@ int main(int argc, char** argv) {
                                            : nn::load_mnist(data);
     if (limit) train = nn::take(train, limit);
     std::cout << train.name << ": " << train.size() << " training and " << test.size()
-              << " test images; " << nn::blas_description() << "\n";
+              << " test images; " << nn::thread_count() << " threads; " << nn::blas_description() << "\n";
 
     // [keras-model]
     nn::Sequential model({1, 28, 28}, seed);

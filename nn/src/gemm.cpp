@@ -75,7 +75,7 @@ std::string best_core() {
 
 std::string blas_description() {
   use_one_blas_thread();
-  return std::string("OpenBLAS ") + openblas_get_config() + ", kernel " + openblas_get_corename() +
+  return std::string(openblas_get_config()) + ", kernel " + openblas_get_corename() +
          ", " + std::to_string(openblas_get_num_threads()) + " thread(s)";
 }
 

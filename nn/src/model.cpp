@@ -343,9 +343,9 @@ std::string Sequential<T>::summary() const {
     return t.str();
   };
   std::ostringstream o;
-  const std::string rule(65, '_'), double_rule(65, '=');
+  const std::string rule(70, '_'), double_rule(70, '=');
   o << "Model: \"sequential\"\n" << rule << "\n";
-  o << std::left << std::setw(29) << " Layer (type)" << std::setw(26) << "Output Shape" << "Param #\n";
+  o << std::left << std::setw(37) << " Layer (type)" << std::setw(22) << "Output Shape" << "Param #\n";
   o << double_rule << "\n";
   std::size_t total = 0;
   for (std::size_t i = 0; i < layers_.size(); ++i) {
@@ -354,8 +354,8 @@ std::string Sequential<T>::summary() const {
     total += count;
     std::ostringstream label;
     label << layers_[i]->name() << " (" << layers_[i]->kind() << ")";
-    o << " " << std::setw(28) << label.str()
-      << std::setw(26) << shape_text(shapes_[i + 1]) << thousands(count) << "\n";
+    o << " " << std::setw(36) << label.str() << std::setw(22) << shape_text(shapes_[i + 1])
+      << thousands(count) << "\n";
     o << (i + 1 < layers_.size() ? "\n" : "");
   }
   o << double_rule << "\nTotal params: " << thousands(total) << "\nTrainable params: "

@@ -85,6 +85,8 @@ const Tensor<T>& MaxPool2D<T>::forward(const Tensor<T>& x) {
   });
   return y_;
 }
+// [maxpool-forward]
+
 // [maxpool-backward]
 // dy: (N, C, Ho, Wo)  ->  dx: (N, C, H, Wd)
 template <class T>

@@ -38,7 +38,7 @@ namespace nn {
  * disk (`fsync`), then renamed over `path`. A rename within one file system
  * is atomic, so a crash or a full disk never leaves a half-written checkpoint,
  * and an existing checkpoint at `path` stays intact unless the new one is
- * complete. The format is described in `checkpoint.hpp`.
+ * complete. The format is described at the top of this header.
  *
  * Throws `nn::data_error` naming the file if it cannot be written (for
  * example, its directory does not exist).
