@@ -3,16 +3,8 @@
 # Runs the program and writes its standard output to <file>. If the program
 # fails, the build fails and <file> is left as it was, so the book never shows
 # the output of a run that did not finish.
-set(command "")
-set(after_dashes FALSE)
-math(EXPR last "${CMAKE_ARGC} - 1")
-foreach(i RANGE ${last})
-  if(after_dashes)
-    list(APPEND command "${CMAKE_ARGV${i}}")
-  elseif(CMAKE_ARGV${i} STREQUAL "--")
-    set(after_dashes TRUE)
-  endif()
-endforeach()
+include(${CMAKE_CURRENT_LIST_DIR}/command_after_dashes.cmake)
+command_after_dashes(command)
 if(NOT OUTPUT OR NOT command)
   message(FATAL_ERROR "usage: cmake -DOUTPUT=<file> -P capture_stdout.cmake -- <program> [args...]")
 endif()

@@ -4,16 +4,8 @@
 # failed build the next one would not repeat the warnings of pages it already
 # read, and would pass. On failure this script deletes the saved environment
 # (<dir>), so the next build reads every page again and reports every warning.
-set(command "")
-set(after_dashes FALSE)
-math(EXPR last "${CMAKE_ARGC} - 1")
-foreach(i RANGE ${last})
-  if(after_dashes)
-    list(APPEND command "${CMAKE_ARGV${i}}")
-  elseif(CMAKE_ARGV${i} STREQUAL "--")
-    set(after_dashes TRUE)
-  endif()
-endforeach()
+include(${CMAKE_CURRENT_LIST_DIR}/command_after_dashes.cmake)
+command_after_dashes(command)
 if(NOT DOCTREES OR NOT command)
   message(FATAL_ERROR "usage: cmake -DDOCTREES=<dir> -P sphinx_build.cmake -- <sphinx-build> [args...]")
 endif()

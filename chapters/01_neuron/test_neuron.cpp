@@ -27,12 +27,18 @@ TEST_CASE("each activation and its derivative match values worked by hand") {
 }
 
 // [worked-example-test]
-TEST_CASE("one sigmoid neuron: forward, squared error and gradients as worked in the text") {
+// The neuron of the text: two inputs, weights (0.5, -1.5), bias 0.5, sigmoid.
+nn::Neuron<double> worked_neuron() {
   nn::Generator rng(1);
   nn::Neuron<double> neuron(Activation::sigmoid);
   neuron.build({2}, rng);
   neuron.w = {0.5, -1.5};
   neuron.b = {0.5};
+  return neuron;
+}
+
+TEST_CASE("one sigmoid neuron: forward, squared error and gradients as worked in the text") {
+  auto neuron = worked_neuron();
   const Tensor<double> x = {{2.0, 1.0}};
   const double y = 1.0;
 
@@ -73,11 +79,7 @@ TEST_CASE("one sigmoid neuron: forward, squared error and gradients as worked in
 // [worked-example-test]
 
 TEST_CASE("gradients accumulate across backward calls until zeroed") {
-  nn::Generator rng(1);
-  nn::Neuron<double> neuron(Activation::sigmoid);
-  neuron.build({2}, rng);
-  neuron.w = {0.5, -1.5};
-  neuron.b = {0.5};
+  auto neuron = worked_neuron();
   const Tensor<double> x = {{2.0, 1.0}};
   const Tensor<double> da = xt::full_like(neuron.forward(x), -0.5);
   neuron.backward(da);

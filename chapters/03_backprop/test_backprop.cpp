@@ -10,9 +10,11 @@
 #include "nn/model.hpp"
 #include "nn/neuron.hpp"
 #include "nn/pooling.hpp"
+#include "test_support.hpp"
 
 using nn::Activation;
 using nn::Tensor;
+using nn::test::random_tensor;
 
 namespace {
 // The network of the text: x (1, 2) -> Dense(2, sigmoid) -> Dense(1, sigmoid) -> MSE.
@@ -25,14 +27,6 @@ nn::Sequential<double> worked_network() {
   output.W = nn::column({1.0, -1.0});
   output.b = {0.0};
   return model;
-}
-
-// A tensor of the given shape filled with uniform numbers in [-1, 1).
-Tensor<double> random_tensor(const nn::Shape& shape, std::uint64_t seed) {
-  nn::Generator rng(seed);
-  Tensor<double> t = Tensor<double>::from_shape(shape);
-  for (auto& v : t) v = rng.uniform(-1.0, 1.0);
-  return t;
 }
 }  // namespace
 

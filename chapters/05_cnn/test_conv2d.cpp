@@ -3,28 +3,15 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
-#include <sstream>
 
 #include "nn/conv2d.hpp"
 #include "nn/gradcheck.hpp"
-
-// Failure messages show a tensor as its shape and values: "(2, 2) [1, 2, 3, 4]".
-namespace doctest {
-template <>
-struct StringMaker<nn::Tensor<double>> {
-  static String convert(const nn::Tensor<double>& t) {
-    std::ostringstream s;
-    s << nn::to_string(nn::shape_of(t)) << " [";
-    for (std::size_t i = 0; i < t.size(); ++i) s << (i ? ", " : "") << t.data()[i];
-    s << "]";
-    return s.str().c_str();
-  }
-};
-}  // namespace doctest
+#include "test_support.hpp"
 
 using nn::Activation;
 using nn::Padding;
 using nn::Tensor;
+using nn::test::random_tensor;
 
 namespace {
 // The im2col matrix of one image as a (C*K*K, Ho*Wo) tensor.
@@ -32,14 +19,6 @@ Tensor<double> im2col_of(const Tensor<double>& image, const nn::ConvGeometry& g)
   Tensor<double> cols = Tensor<double>::from_shape({g.patch_size(), g.out_pixels()});
   nn::im2col(image.data(), g, cols.data(), g.out_pixels());
   return cols;
-}
-
-// A tensor of the given shape filled with uniform numbers in [-scale, scale).
-template <class T>
-Tensor<T> random_tensor(const nn::Shape& shape, nn::Generator& rng, double scale = 1.0) {
-  Tensor<T> t = Tensor<T>::from_shape(shape);
-  for (auto& v : t) v = static_cast<T>(rng.uniform(-scale, scale));
-  return t;
 }
 
 // The definition of a convolution, one multiply-add at a time, with the padding

@@ -2,25 +2,10 @@
 // Flatten, and the gradient checker on all three.
 #include <doctest/doctest.h>
 
-#include <sstream>
-
 #include "nn/flatten.hpp"
 #include "nn/gradcheck.hpp"
 #include "nn/pooling.hpp"
-
-// Failure messages show a tensor as its shape and values: "(2, 2) [1, 2, 3, 4]".
-namespace doctest {
-template <>
-struct StringMaker<nn::Tensor<double>> {
-  static String convert(const nn::Tensor<double>& t) {
-    std::ostringstream s;
-    s << nn::to_string(nn::shape_of(t)) << " [";
-    for (std::size_t i = 0; i < t.size(); ++i) s << (i ? ", " : "") << t.data()[i];
-    s << "]";
-    return s.str().c_str();
-  }
-};
-}  // namespace doctest
+#include "test_support.hpp"  // failure messages show a tensor's shape and values
 
 using nn::Tensor;
 

@@ -101,9 +101,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   try {
-    auto [train, test] = data == "fashion" ? nn::load_fashion_mnist()
-                         : data == "mnist" ? nn::load_mnist(nn::default_mnist_dir())
-                                           : nn::load_mnist(data);
+    auto [train, test] = nn::load_named(data);
     if (limit) train = nn::take(train, limit);
     std::cout << train.name << ": " << train.size() << " training and " << test.size()
               << " test images; " << nn::thread_count() << " threads; " << nn::blas_description() << "\n";
@@ -144,14 +142,7 @@ int main(int argc, char** argv) {
       history.write_csv((std::filesystem::path(out) / "history.csv").string());
       write_figures_data(out, model, test);
     }
-    if (!bench_json.empty()) {
-      std::ofstream json(bench_json);
-      json << std::setprecision(6) << "{\"epoch_seconds\": [";
-      for (std::size_t e = 0; e < history.seconds.size(); ++e)
-        json << (e ? ", " : "") << history.seconds[e];
-      json << "], \"test_loss\": " << result.loss << ", \"test_accuracy\": " << result.accuracy
-           << "}\n";
-    }
+    if (!bench_json.empty()) nn::write_run_json(bench_json, history, result);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

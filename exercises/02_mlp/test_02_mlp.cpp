@@ -2,9 +2,8 @@
 //   ./nnbook exercise ex2.1     (or: build/exercises/exercise_tests -ts=ex2.1)
 #include <doctest/doctest.h>
 
-#include <string>
-
 #include "nn/dense.hpp"
+#include "test_support.hpp"
 
 // The functions under test, defined in exercises/02_mlp/ (or solutions/02_mlp/).
 namespace ex {
@@ -20,45 +19,9 @@ void xor_weights(nn::Tensor<double>& W1, nn::Tensor<double>& b1, nn::Tensor<doub
 namespace {
 
 using nn::Tensor;
-
-// A tensor of the given shape filled with uniform numbers in [-1, 1).
-Tensor<double> random_tensor(const nn::Shape& shape, nn::Generator& rng) {
-  Tensor<double> t = Tensor<double>::from_shape(shape);
-  for (auto& v : t) v = rng.uniform(-1.0, 1.0);
-  return t;
-}
-
-// A tensor of the given shape with every element equal to `value`.
-Tensor<double> filled(const nn::Shape& shape, double value) {
-  Tensor<double> t = Tensor<double>::from_shape(shape);
-  t.fill(value);
-  return t;
-}
-
-// "[1, 2]": the position of flat element i in a tensor of this shape.
-std::string position(const nn::Shape& shape, std::size_t i) {
-  std::string s;
-  for (std::size_t k = shape.size(); k-- > 0;) {
-    s = std::to_string(i % shape[k]) + (s.empty() ? "" : ", ") + s;
-    i /= shape[k];
-  }
-  return "[" + s + "]";
-}
-
-// Checks `got` against `expected` element by element; reports at most the first four mismatches.
-void check_close(const char* what, const Tensor<double>& got, const Tensor<double>& expected,
-                 double epsilon = 1e-10) {
-  INFO(what);
-  REQUIRE(nn::to_string(nn::shape_of(got)) == nn::to_string(nn::shape_of(expected)));
-  int mismatches = 0;
-  for (std::size_t i = 0; i < got.size() && mismatches < 4; ++i) {
-    const bool close = got.data()[i] == doctest::Approx(expected.data()[i]).epsilon(epsilon);
-    if (close) continue;
-    ++mismatches;
-    INFO(what, position(nn::shape_of(got), i));
-    CHECK(got.data()[i] == doctest::Approx(expected.data()[i]).epsilon(epsilon));
-  }
-}
+using nn::test::check_close;
+using nn::test::filled;
+using nn::test::random_tensor;
 
 // The batch of the chapter's worked example: x (N, D) = (2, 3), W (D, U) = (3, 2), b (U,).
 const Tensor<double> x_text = {{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}};

@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
-#include <string>
 
 #include "nn/dense.hpp"
 #include "nn/loss.hpp"
 #include "nn/model.hpp"
+#include "test_support.hpp"
 
 // The functions under test, defined in exercises/03_backprop/ (or solutions/03_backprop/).
 namespace ex {
@@ -28,38 +28,8 @@ nn::Tensor<double> softmax_cross_entropy_grad(const nn::Tensor<double>& z,
 namespace {
 
 using nn::Tensor;
-
-// A tensor of the given shape filled with uniform numbers in [-1, 1).
-Tensor<double> random_tensor(const nn::Shape& shape, nn::Generator& rng) {
-  Tensor<double> t = Tensor<double>::from_shape(shape);
-  for (auto& v : t) v = rng.uniform(-1.0, 1.0);
-  return t;
-}
-
-// "[1, 2]": the position of flat element i in a tensor of this shape.
-std::string position(const nn::Shape& shape, std::size_t i) {
-  std::string s;
-  for (std::size_t k = shape.size(); k-- > 0;) {
-    s = std::to_string(i % shape[k]) + (s.empty() ? "" : ", ") + s;
-    i /= shape[k];
-  }
-  return "[" + s + "]";
-}
-
-// Checks `got` against `expected` element by element; reports at most the first four mismatches.
-void check_close(const char* what, const Tensor<double>& got, const Tensor<double>& expected,
-                 double epsilon = 1e-10) {
-  INFO(what);
-  REQUIRE(nn::to_string(nn::shape_of(got)) == nn::to_string(nn::shape_of(expected)));
-  int mismatches = 0;
-  for (std::size_t i = 0; i < got.size() && mismatches < 4; ++i) {
-    const bool close = got.data()[i] == doctest::Approx(expected.data()[i]).epsilon(epsilon);
-    if (close) continue;
-    ++mismatches;
-    INFO(what, position(nn::shape_of(got), i));
-    CHECK(got.data()[i] == doctest::Approx(expected.data()[i]).epsilon(epsilon));
-  }
-}
+using nn::test::check_close;
+using nn::test::random_tensor;
 
 // The largest relative error |a - n| / max(|a|, |n|, 1e-8) over all elements,
 // measured as nn::gradcheck measures it.

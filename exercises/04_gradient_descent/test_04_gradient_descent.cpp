@@ -9,6 +9,7 @@
 
 #include "nn/data/dataset.hpp"
 #include "nn/optimizer.hpp"
+#include "test_support.hpp"
 
 // The functions under test, defined in exercises/04_gradient_descent/
 // (or solutions/04_gradient_descent/).
@@ -25,21 +26,7 @@ std::vector<std::vector<std::size_t>> minibatches(const std::vector<std::size_t>
 namespace {
 
 using nn::Tensor;
-
-// Checks `got` against `expected` element by element; reports at most the first four mismatches.
-void check_close(const std::string& what, const Tensor<double>& got,
-                 const Tensor<double>& expected, double epsilon = 1e-12) {
-  INFO(what);
-  REQUIRE(nn::to_string(nn::shape_of(got)) == nn::to_string(nn::shape_of(expected)));
-  int mismatches = 0;
-  for (std::size_t i = 0; i < got.size() && mismatches < 4; ++i) {
-    const bool close = got.data()[i] == doctest::Approx(expected.data()[i]).epsilon(epsilon);
-    if (close) continue;
-    ++mismatches;
-    INFO(what, "[", i, "]");
-    CHECK(got.data()[i] == doctest::Approx(expected.data()[i]).epsilon(epsilon));
-  }
-}
+using nn::test::check_close;
 
 // The gradient of step k (0, 1, ...) of the optimizer comparisons: it changes size and sign
 // from step to step, and element 2 is tiny (1e-6), where Adam's epsilon = 1e-7 matters.
@@ -73,7 +60,7 @@ TEST_SUITE("ex4.1") {
       g_ref = gradient_at_step(k);
       sgd.step(params);
       ex::momentum_step(w, v, g_ref, 0.1, 0.9);
-      check_close("w after step " + std::to_string(k + 1), w, w_ref);
+      check_close("w after step " + std::to_string(k + 1), w, w_ref, 1e-12);
     }
   }
 }
@@ -111,7 +98,7 @@ TEST_SUITE("ex4.2") {
       g_ref = gradient_at_step(k);
       adam.step(params);
       ex::adam_step(w, m, v, t, g_ref, 0.01);
-      check_close("w after step " + std::to_string(k + 1), w, w_ref);
+      check_close("w after step " + std::to_string(k + 1), w, w_ref, 1e-12);
     }
     CHECK(t == 10);
   }

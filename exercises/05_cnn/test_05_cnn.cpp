@@ -2,25 +2,10 @@
 //   ./nnbook exercise ex5.1     (or: build/exercises/exercise_tests -ts=ex5.1)
 #include <doctest/doctest.h>
 
-#include <sstream>
-
 #include <xtensor/xview.hpp>
 
 #include "nn/conv2d.hpp"
-
-// Failure messages show a tensor as its shape and values: "(2, 2) [1, 2, 3, 4]".
-namespace doctest {
-template <>
-struct StringMaker<nn::Tensor<double>> {
-  static String convert(const nn::Tensor<double>& t) {
-    std::ostringstream s;
-    s << nn::to_string(nn::shape_of(t)) << " [";
-    for (std::size_t i = 0; i < t.size(); ++i) s << (i ? ", " : "") << t.data()[i];
-    s << "]";
-    return s.str().c_str();
-  }
-};
-}  // namespace doctest
+#include "test_support.hpp"
 
 // The functions under test, defined in exercises/05_cnn/ (or solutions/05_cnn/).
 namespace ex {
@@ -33,13 +18,7 @@ void conv2d_backward_weights(const nn::Tensor<double>& x, const nn::Tensor<doubl
                              nn::Tensor<double>& dW, double& db);
 }  // namespace ex
 
-namespace {
-nn::Tensor<double> random_tensor(const nn::Shape& shape, nn::Generator& rng) {
-  nn::Tensor<double> t = nn::Tensor<double>::from_shape(shape);
-  for (auto& v : t) v = rng.uniform(-1.0, 1.0);
-  return t;
-}
-}  // namespace
+using nn::test::random_tensor;
 
 TEST_SUITE("ex5.1") {
   TEST_CASE("im2col of a 3x3 image by a 2x2 kernel, worked by hand") {

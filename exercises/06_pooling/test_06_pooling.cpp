@@ -2,23 +2,8 @@
 //   ./nnbook exercise ex6.1     (or: build/exercises/exercise_tests -ts=ex6.1)
 #include <doctest/doctest.h>
 
-#include <sstream>
-
 #include "nn/pooling.hpp"
-
-// Failure messages show a tensor as its shape and values: "(2, 2) [1, 2, 3, 4]".
-namespace doctest {
-template <>
-struct StringMaker<nn::Tensor<double>> {
-  static String convert(const nn::Tensor<double>& t) {
-    std::ostringstream s;
-    s << nn::to_string(nn::shape_of(t)) << " [";
-    for (std::size_t i = 0; i < t.size(); ++i) s << (i ? ", " : "") << t.data()[i];
-    s << "]";
-    return s.str().c_str();
-  }
-};
-}  // namespace doctest
+#include "test_support.hpp"
 
 // The functions under test, defined in exercises/06_pooling/ (or solutions/06_pooling/).
 namespace ex {
@@ -26,6 +11,8 @@ nn::Tensor<double> maxpool_forward(const nn::Tensor<double>& x, std::size_t P, s
 nn::Tensor<double> maxpool_backward(const nn::Tensor<double>& x, const nn::Tensor<double>& dy,
                                     std::size_t P, std::size_t S);
 }  // namespace ex
+
+using nn::test::random_tensor;
 
 TEST_SUITE("ex6.1") {
   TEST_CASE("max-pool backward sends each dy to its window's maximum, worked by hand") {
@@ -58,11 +45,9 @@ TEST_SUITE("ex6.1") {
       const std::size_t P = size, S = step;  // named copies: doctest's CAPTURE cannot take a binding
       CAPTURE(P);
       CAPTURE(S);
-      nn::Tensor<double> x = nn::Tensor<double>::from_shape({7, 8});
-      for (auto& v : x) v = rng.uniform(-1.0, 1.0);
+      const nn::Tensor<double> x = random_tensor({7, 8}, rng);
       const std::size_t Ho = (7 - P) / S + 1, Wo = (8 - P) / S + 1;
-      nn::Tensor<double> dy = nn::Tensor<double>::from_shape({Ho, Wo});
-      for (auto& v : dy) v = rng.uniform(-1.0, 1.0);
+      const nn::Tensor<double> dy = random_tensor({Ho, Wo}, rng);
 
       // the library's layer on the same numbers, as a batch of one single-channel image
       nn::MaxPool2D<double> pool(P, S);

@@ -68,6 +68,14 @@ void History::write_json(const std::string& path) const {
   write_atomically(path, s.str());
 }
 
+void write_run_json(const std::string& path, const History& history, const Evaluation& test) {
+  std::ostringstream s;
+  s << std::setprecision(6) << "{\"epoch_seconds\": [";
+  for (std::size_t e = 0; e < history.seconds.size(); ++e) s << (e ? ", " : "") << history.seconds[e];
+  s << "], \"test_loss\": " << test.loss << ", \"test_accuracy\": " << test.accuracy << "}\n";
+  write_atomically(path, s.str());
+}
+
 // ---------------------------------------------------------------- Sequential
 
 template <class T>

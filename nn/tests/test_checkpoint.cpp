@@ -3,8 +3,6 @@
 // model, and a failed save never costs the checkpoint already on disk.
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -13,33 +11,14 @@
 
 #include "nn/checkpoint.hpp"
 #include "nn/dense.hpp"
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 using nn::Tensor;
+using nn::test::error_of;
+using nn::test::TempDir;
 
 namespace {
-
-// The message of the nn::data_error that `f` throws ("" if it throws none).
-template <class F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const nn::data_error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-// A fresh empty directory under the system's temporary directory, removed at scope exit.
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("nn-test-checkpoint-" + std::to_string(getpid()));
-  TempDir() {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
 
 std::string read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -3,8 +3,6 @@
 // real datasets only when they are installed.
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -15,37 +13,18 @@
 
 #include "nn/data/dataset.hpp"
 #include "nn/data/idx.hpp"
+#include "test_support.hpp"
 
 #include <xtensor/xmath.hpp>
 
 namespace fs = std::filesystem;
 using nn::Tensor;
+using nn::test::error_of;
+using nn::test::TempDir;
 
 namespace {
 
 const std::string fixtures = "datasets/fixtures/";
-
-// The message of the nn::data_error that `f` throws ("" if it throws none).
-template <class F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const nn::data_error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-// A fresh empty directory under the system's temporary directory, removed at scope exit.
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("nn-test-data-" + std::to_string(getpid()));
-  TempDir() {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
 
 std::array<std::size_t, 10> class_counts(const nn::Dataset& d) {
   std::array<std::size_t, 10> counts{};

@@ -32,6 +32,21 @@ struct History {
   void write_json(const std::string& path) const;
 };
 
+/// @brief What `evaluate` returns: the mean loss and, if compiled with it, the accuracy.
+/// @ingroup ch04
+struct Evaluation {
+  double loss = 0;      ///< mean loss over the examples
+  double accuracy = 0;  ///< fraction classified correctly
+};
+
+/**
+ * @brief Writes one training run for the benchmark: `{"epoch_seconds": [...], "test_loss": ..., "test_accuracy": ...}`.
+ *
+ * `chapters/09_mnist_cnn/benchmark.py` reads this from the C++ demos. Written atomically.
+ * @ingroup ch09
+ */
+void write_run_json(const std::string& path, const History& history, const Evaluation& test);
+
 /// @brief Validation data for `fit`: `x (N, ...)` and targets, or nothing.
 /// @ingroup ch04
 template <class T = float>
@@ -49,13 +64,6 @@ struct FitOptions {
   ValidationData<T> validation_data{};  ///< evaluated after each epoch
   bool shuffle = true;                  ///< a new random order each epoch
   int verbose = 1;                      ///< 0 silent, 1 a progress line per epoch
-};
-
-/// @brief What `evaluate` returns: the mean loss and, if compiled with it, the accuracy.
-/// @ingroup ch04
-struct Evaluation {
-  double loss = 0;      ///< mean loss over the examples
-  double accuracy = 0;  ///< fraction classified correctly
 };
 
 /**

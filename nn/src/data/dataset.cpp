@@ -109,6 +109,12 @@ std::pair<Dataset, Dataset> load_mnist(const std::string& dir) {
   return {std::move(train), std::move(test)};
 }
 
+std::pair<Dataset, Dataset> load_named(const std::string& name) {
+  if (name == "fashion") return load_fashion_mnist();
+  if (name == "mnist") return load_mnist(default_mnist_dir());
+  return load_mnist(name);
+}
+
 std::string default_mnist_dir() {
   const char* env = std::getenv("NN_MNIST_DIR");
   if (env && *env) return env;

@@ -87,6 +87,15 @@ std::pair<Dataset, Dataset> load_mnist(const std::string& dir);
 std::string default_mnist_dir();
 
 /**
+ * @brief The data set a demo's `--data` flag names: (train, test).
+ *
+ * `"fashion"` is Fashion-MNIST from its Debian package, `"mnist"` the digits in
+ * `default_mnist_dir()`, anything else a directory of MNIST IDX files.
+ * @ingroup ch04
+ */
+std::pair<Dataset, Dataset> load_named(const std::string& name);
+
+/**
  * @brief The first `n` examples of `d` (all of them if it has fewer), for quick runs.
  * @ingroup ch04
  */
