@@ -2,6 +2,8 @@
 // and a hidden layer solving XOR.
 #include <doctest/doctest.h>
 
+#include <xtensor-blas/xlinalg.hpp>
+
 #include "nn/data/dataset.hpp"
 #include "nn/dense.hpp"
 #include "nn/flatten.hpp"
@@ -42,6 +44,20 @@ TEST_CASE("a dense layer on a batch of two: forward and backward as worked in th
   }
 }
 // [dense-worked-example]
+
+TEST_CASE("a dense layer agrees with xtensor-blas's matrix product on a random batch") {
+  // xt::linalg::dot is an independent implementation of x W; the layer must add b to it.
+  nn::Generator rng(8);
+  nn::Dense<double> dense(7);
+  dense.build({5}, rng);
+  for (auto& v : dense.b) v = rng.uniform(-1.0, 1.0);
+  Tensor<double> x = Tensor<double>::from_shape({4, 5});
+  for (auto& v : x) v = rng.uniform(-1.0, 1.0);
+  const Tensor<double> expected = xt::linalg::dot(x, dense.W) + dense.b;
+  const auto& y = dense.forward(x);
+  REQUIRE(y.shape() == expected.shape());
+  for (std::size_t i = 0; i < y.size(); ++i) CHECK(y.data()[i] == doctest::Approx(expected.data()[i]));
+}
 
 TEST_CASE("a dense layer after Flatten names itself and both shapes when the sizes disagree") {
   nn::Sequential model({1, 4, 4});
