@@ -1,5 +1,7 @@
 #include "nn/checkpoint.hpp"
 
+#include "nn/files.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -120,54 +122,6 @@ struct Record {
   std::size_t offset = 0;  // where its values start in the file
 };
 
-// Writes `bytes` to `path + ".tmp"`, forces them to the disk, then renames the
-// temporary over `path`: readers of `path` see the old file or the new one, never a mix.
-void write_atomically(const std::string& path, const std::string& bytes) {
-  namespace fs = std::filesystem;
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    throw data_error(path, "cannot write the checkpoint: cannot create " + tmp + " (" +
-                               std::strerror(errno) + ")");
-  auto give_up = [&](const std::string& what, int error) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    throw data_error(path,
-                     "cannot write the checkpoint: " + what + " (" + std::strerror(error) + ")");
-  };
-  for (std::size_t done = 0; done < bytes.size();) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int error = errno;
-      ::close(fd);
-      give_up("writing " + tmp + " failed", error);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  // fsync before the rename: otherwise a crash could leave the new name on data never written.
-  if (::fsync(fd) != 0) {
-    const int error = errno;
-    ::close(fd);
-    give_up("fsync of " + tmp + " failed", error);
-  }
-  if (::close(fd) != 0) {
-    const int error = errno;
-    give_up("closing " + tmp + " failed", error);
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) give_up("renaming " + tmp + " failed", ec.value());
-  // Make the rename itself durable. Some file systems refuse to fsync a
-  // directory; that costs durability after a power cut, never atomicity.
-  const fs::path dir = fs::path(path).parent_path();
-  const int dir_fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
-}
-
 std::string read_file(const std::string& path) {
   namespace fs = std::filesystem;
   if (!fs::exists(path)) throw data_error(path, "no such checkpoint file");
@@ -199,7 +153,7 @@ void save_checkpoint(Sequential<T>& model, const std::string& path) {
     }
   }
   w.u32(crc32_of(w.bytes, w.bytes.size()));  // of everything before it
-  write_atomically(path, w.bytes);
+  write_file_atomically(path, w.bytes, "the checkpoint");
 }
 // [save-checkpoint]
 

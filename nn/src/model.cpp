@@ -1,6 +1,7 @@
 #include "nn/model.hpp"
 
 #include "nn/data/dataset.hpp"
+#include "nn/files.hpp"
 
 #include <unistd.h>
 
@@ -25,18 +26,6 @@ void History::record(const std::string& name, double value) {
   values[name].push_back(value);
 }
 
-namespace {
-// Writes through a temporary file and a rename, so a crash never leaves half a file.
-void write_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out.flush()) throw data_error(tmp, "could not write");
-  }
-  std::filesystem::rename(tmp, path);
-}
-}  // namespace
 
 void History::write_csv(const std::string& path) const {
   std::ostringstream s;
@@ -48,7 +37,7 @@ void History::write_csv(const std::string& path) const {
     for (const auto& n : names) s << "," << values.at(n)[e];
     s << "," << seconds[e] << "\n";
   }
-  write_atomically(path, s.str());
+  write_file_atomically(path, s.str(), "the history");
 }
 
 void History::write_json(const std::string& path) const {
@@ -65,7 +54,7 @@ void History::write_json(const std::string& path) const {
   }
   list("seconds", seconds);
   s << "}\n";
-  write_atomically(path, s.str());
+  write_file_atomically(path, s.str(), "the history");
 }
 
 void write_run_json(const std::string& path, const History& history, const Evaluation& test) {
@@ -73,7 +62,7 @@ void write_run_json(const std::string& path, const History& history, const Evalu
   s << std::setprecision(6) << "{\"epoch_seconds\": [";
   for (std::size_t e = 0; e < history.seconds.size(); ++e) s << (e ? ", " : "") << history.seconds[e];
   s << "], \"test_loss\": " << test.loss << ", \"test_accuracy\": " << test.accuracy << "}\n";
-  write_atomically(path, s.str());
+  write_file_atomically(path, s.str(), "the run summary");
 }
 
 // ---------------------------------------------------------------- Sequential
@@ -151,9 +140,8 @@ T Sequential<T>::train_step(const Tensor<T>& x, const Tensor<T>& y) {
   last_output_ = &out;
   const T loss = loss_->forward(out, y);
   backward(loss_->backward());
-  const auto ps = params();
-  optimizer_->step(ps);
-  for (auto& p : ps) p.grad->fill(T(0));  // gradients accumulate: clear them for the next step
+  optimizer_->step(params());
+  for (auto& layer : layers_) layer->zero_grad();  // gradients accumulate: clear them for the next step
   return loss;
 }
 // [sequential-step]
