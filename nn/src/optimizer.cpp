@@ -7,6 +7,17 @@ namespace nn {
 // [optimizer-step]
 template <class T>
 void Optimizer<T>::step(const std::vector<Param<T>>& params) {
+  // [clipnorm]
+  double sum = 0;  // ||g||^2 over every element of every gradient
+  for (const auto& p : params)
+    for (std::size_t j = 0; j < p.grad->size(); ++j) sum += double(p.grad->data()[j]) * p.grad->data()[j];
+  last_grad_norm = static_cast<T>(std::sqrt(sum));
+  if (clipnorm > 0 && last_grad_norm > clipnorm) {  // g <- g * clipnorm / ||g||
+    const T scale = clipnorm / last_grad_norm;
+    for (const auto& p : params)
+      for (std::size_t j = 0; j < p.grad->size(); ++j) p.grad->data()[j] *= scale;
+  }
+  // [clipnorm]
   for (std::size_t i = 0; i < params.size(); ++i) {
     T* w = params[i].value->data();
     const T* g = params[i].grad->data();

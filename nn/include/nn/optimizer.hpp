@@ -31,6 +31,14 @@ class Optimizer {
 
   T learning_rate;       ///< \f$ \eta \f$
   T weight_decay = 0;    ///< \f$ \lambda \f$
+  /// @brief Clipping by global norm (0: off). When \f$ \|g\| = \sqrt{\sum_p \sum_j g_{pj}^2} \f$
+  /// over *all* parameters exceeds it, every gradient is scaled (in place) by
+  /// `clipnorm` \f$ / \|g\| \f$: the step keeps its direction and its length is capped.
+  /// This is PyTorch's `clip_grad_norm_` and Keras's `global_clipnorm` (Keras's
+  /// `clipnorm` caps each tensor on its own). Applied before weight decay. @ingroup ch07
+  T clipnorm = 0;
+  /// @brief The global gradient norm \f$ \|g\| \f$ measured by the last step, before clipping.
+  T last_grad_norm = 0;
 
  protected:
   explicit Optimizer(T lr) : learning_rate(lr) {}
