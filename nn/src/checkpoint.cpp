@@ -133,6 +133,15 @@ std::string read_file(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// What a checkpoint holds of a layer: its trainable params, then its state (batch norm's
+// running averages), which no gradient trains but inference needs.
+template <class T>
+std::vector<Param<T>> saved_tensors(Layer<T>& layer) {
+  std::vector<Param<T>> all = layer.params();
+  for (const Param<T>& s : layer.state()) all.push_back(s);
+  return all;
+}
+
 }  // namespace
 
 // [save-checkpoint]
@@ -142,9 +151,11 @@ void save_checkpoint(Sequential<T>& model, const std::string& path) {
   w.bytes.append(magic, sizeof magic);
   w.u32(format_version);
   w.u32(sizeof(T));
-  w.u64(model.params().size());
+  std::uint64_t count = 0;
+  for (const auto& layer : model.layers()) count += saved_tensors(*layer).size();
+  w.u64(count);
   for (const auto& layer : model.layers()) {
-    for (const Param<T>& p : layer->params()) {
+    for (const Param<T>& p : saved_tensors(*layer)) {
       w.text(layer->name());
       w.text(p.name);
       w.u32(static_cast<std::uint32_t>(p.value->dimension()));
@@ -217,7 +228,7 @@ void load_checkpoint(Sequential<T>& model, const std::string& path) {
   std::vector<Param<T>> params;
   std::vector<std::string> in_model;  // "dense_1.W (576, 64)", one per parameter
   for (const auto& layer : model.layers())
-    for (const Param<T>& p : layer->params()) {
+    for (const Param<T>& p : saved_tensors(*layer)) {
       params.push_back(p);
       in_model.push_back(describe(layer->name(), p.name, shape_of(*p.value)));
     }

@@ -260,6 +260,8 @@ const Tensor<T>& Conv2D<T>::backward(const Tensor<T>& da) {
     for (std::size_t i = 0; i < F * CKK; ++i) dW.data()[i] += dW_parts_.data()[t * F * CKK + i];
     for (std::size_t f = 0; f < F; ++f) db(f) += db_parts_(t, f);
   }
+  // L = data loss + R(W)  =>  dW += dR/dW  (chapter 8)
+  if (kernel_regularizer.active()) add_penalty_gradient(kernel_regularizer, W, dW);
   return dx_;
 }
 // [conv-backward]

@@ -53,6 +53,8 @@ const Tensor<T>& Dense<T>::backward(const Tensor<T>& dy) {
   // z_nu = ... + b_u  =>  dL/db_u = sum_n dz_nu
   for (std::size_t n = 0; n < N; ++n)
     for (std::size_t u = 0; u < U; ++u) db(u) += dz_(n, u);
+  // L = data loss + R(W)  =>  dW += dR/dW  (chapter 8)
+  if (kernel_regularizer.active()) add_penalty_gradient(kernel_regularizer, W, dW);
   if (!this->input_gradient_) return dx_;  // rule 6: nobody reads dx
   // z = x W  =>  dL/dx = dz W^T  (N, D)
   resize_if_needed(dx_, {N, D});

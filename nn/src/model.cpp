@@ -139,6 +139,9 @@ T Sequential<T>::train_step(const Tensor<T>& x, const Tensor<T>& y) {
   const Tensor<T>& out = forward(x);
   last_output_ = &out;
   const T loss = loss_->forward(out, y);
+  // The penalties R(W) of regularized layers join the loss; their gradients join dW in backward.
+  last_penalty_ = 0;
+  for (auto& layer : layers_) last_penalty_ += layer->penalty();
   backward(loss_->backward());
   optimizer_->step(params());
   for (auto& layer : layers_) layer->zero_grad();  // gradients accumulate: clear them for the next step
@@ -198,13 +201,76 @@ History Sequential<T>::fit(const Tensor<T>& x, const Tensor<T>& y, const FitOpti
   if (x.shape(0) != y.shape(0))
     throw shape_error("fit targets", "(" + std::to_string(x.shape(0)) + ", ...)", shape_of(y));
   if (options.batch_size == 0) throw std::invalid_argument("fit: batch_size must be at least 1");
+  // [fit-validation-split]
+  if (options.validation_split != 0) {
+    if (options.validation_data.x)
+      throw std::invalid_argument("fit: give validation_data or validation_split, not both");
+    const std::size_t N = x.shape(0);
+    const auto held = static_cast<std::size_t>(std::lround(options.validation_split * double(N)));
+    if (!(options.validation_split > 0 && options.validation_split < 1) || held == 0 || held == N)
+      throw std::invalid_argument("fit: validation_split must leave at least one example on each side, got " +
+                                  std::to_string(options.validation_split) + " of " + std::to_string(N));
+    // Once, before any shuffling: a random `held` examples for validation, the rest for training.
+    const std::vector<std::size_t> order = rng_.permutation(N);
+    Tensor<T> x_val, y_val, x_train, y_train;
+    gather_batch(x, order, 0, held, x_val);
+    gather_batch(y, order, 0, held, y_val);
+    gather_batch(x, order, held, N - held, x_train);
+    gather_batch(y, order, held, N - held, y_train);
+    FitOptions<T> rest = options;
+    rest.validation_split = 0;
+    rest.validation_data = {&x_val, &y_val};
+    return fit(x_train, y_train, rest, log);
+  }
+  // [fit-validation-split]
   History history;
   std::ostream& out = log ? *log : std::cout;
+  std::optional<EarlyStopping> stopper = options.early_stopping;
+  if (stopper) stopper->reset();
+  std::vector<Tensor<T>> best_weights;
   for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
     if (options.verbose) out << "Epoch " << epoch + 1 << "/" << options.epochs << "\n";
     run_epoch(x, y, options, epoch, history, out);
+    if (!stopper) continue;
+    // [fit-early-stopping]
+    if (!history.values.count(stopper->monitor))
+      throw std::invalid_argument("early stopping monitors '" + stopper->monitor +
+                                  "', which fit does not record (validation needs validation_data "
+                                  "or validation_split)");
+    const bool stop = stopper->update(epoch, history.values.at(stopper->monitor).back());
+    if (stopper->restore_best_weights && stopper->best_epoch == epoch) best_weights = snapshot();
+    if (stop) {
+      if (options.verbose) out << "Epoch " << epoch + 1 << ": early stopping\n";
+      break;
+    }
+    // [fit-early-stopping]
+  }
+  if (stopper && stopper->restore_best_weights && !best_weights.empty()) {
+    restore(best_weights);
+    if (options.verbose)
+      out << "Restoring model weights from the end of the best epoch: " << stopper->best_epoch + 1
+          << ".\n";
   }
   return history;
+}
+
+template <class T>
+std::vector<Tensor<T>> Sequential<T>::snapshot() {
+  std::vector<Tensor<T>> saved;
+  for (auto& layer : layers_) {
+    for (auto& p : layer->params()) saved.push_back(*p.value);
+    for (auto& s : layer->state()) saved.push_back(*s.value);
+  }
+  return saved;
+}
+
+template <class T>
+void Sequential<T>::restore(const std::vector<Tensor<T>>& saved) {
+  std::size_t i = 0;
+  for (auto& layer : layers_) {
+    for (auto& p : layer->params()) *p.value = saved[i++];
+    for (auto& s : layer->state()) *s.value = saved[i++];
+  }
 }
 
 // [run-epoch-loop]
@@ -221,12 +287,15 @@ void Sequential<T>::run_epoch(const Tensor<T>& x, const Tensor<T>& y, const FitO
   // [run-epoch-loop]
 
   set_training(true);
-  double loss_sum = 0;
+  double loss_sum = 0, penalty_sum = 0;
   std::size_t seen = 0, correct = 0;
+  bool penalized = false;
+  for (auto& layer : layers_) penalized = penalized || layer->penalty() != 0;
   auto last_print = start;
   auto metrics_text = [&](double loss, double accuracy) {
     std::ostringstream o;
     o << std::fixed << std::setprecision(4) << " - loss: " << loss;
+    if (penalized) o << " - penalty: " << penalty_sum / std::max<std::size_t>(seen, 1);
     if (wants_accuracy()) o << " - accuracy: " << accuracy;
     return o.str();
   };
@@ -243,6 +312,7 @@ void Sequential<T>::run_epoch(const Tensor<T>& x, const Tensor<T>& y, const FitO
                            std::to_string(optimizer_->learning_rate) + ")");
     if (wants_accuracy()) correct += count_correct(*last_output_, y_batch_);
     loss_sum += static_cast<double>(loss) * count;
+    penalty_sum += last_penalty_ * count;
     seen += count;
     const auto now = clock::now();
     if (live && (now - last_print > std::chrono::milliseconds(250) || step + 1 == steps)) {
@@ -256,7 +326,8 @@ void Sequential<T>::run_epoch(const Tensor<T>& x, const Tensor<T>& y, const FitO
   // [run-epoch-loop]
   const double seconds = std::chrono::duration<double>(clock::now() - start).count();
   history.seconds.push_back(seconds);
-  history.record("loss", loss_sum / N);
+  history.record("loss", loss_sum / N);  // the data loss alone, comparable with val_loss
+  if (penalized) history.record("penalty", penalty_sum / N);
   if (wants_accuracy()) history.record("accuracy", double(correct) / N);
   std::string val_text;
   if (options.validation_data.x) {
@@ -343,19 +414,23 @@ std::string Sequential<T>::summary() const {
   o << "Model: \"sequential\"\n" << rule << "\n";
   o << std::left << std::setw(37) << " Layer (type)" << std::setw(22) << "Output Shape" << "Param #\n";
   o << double_rule << "\n";
-  std::size_t total = 0;
+  std::size_t total = 0, frozen = 0;
   for (std::size_t i = 0; i < layers_.size(); ++i) {
     std::size_t count = 0;
     for (auto& p : layers_[i]->params()) count += p.value->size();
     total += count;
+    for (auto& s : layers_[i]->state()) {  // batch norm's running averages, counted as Keras does
+      frozen += s.value->size();
+      count += s.value->size();
+    }
     std::ostringstream label;
     label << layers_[i]->name() << " (" << layers_[i]->kind() << ")";
     o << " " << std::setw(36) << label.str() << std::setw(22) << shape_text(shapes_[i + 1])
       << thousands(count) << "\n";
     o << (i + 1 < layers_.size() ? "\n" : "");
   }
-  o << double_rule << "\nTotal params: " << thousands(total) << "\nTrainable params: "
-    << thousands(total) << "\nNon-trainable params: 0\n" << rule << "\n";
+  o << double_rule << "\nTotal params: " << thousands(total + frozen) << "\nTrainable params: "
+    << thousands(total) << "\nNon-trainable params: " << thousands(frozen) << "\n" << rule << "\n";
   return o.str();
 }
 

@@ -22,7 +22,7 @@ void Optimizer<T>::step(const std::vector<Param<T>>& params) {
     T* w = params[i].value->data();
     const T* g = params[i].grad->data();
     const std::size_t size = params[i].value->size();
-    if (weight_decay > 0) {  // g + lambda w
+    if (weight_decay > 0 && !decoupled()) {  // g + lambda w
       decayed_.resize(size);
       for (std::size_t j = 0; j < size; ++j) decayed_[j] = g[j] + weight_decay * w[j];
       g = decayed_.data();
@@ -87,6 +87,15 @@ void Adam<T>::update(std::size_t i, T* w, const T* g, std::size_t size) {
 }
 // [adam]
 
+// [adamw]
+template <class T>
+void AdamW<T>::update(std::size_t i, T* w, const T* g, std::size_t size) {
+  const T shrink = this->learning_rate * this->weight_decay;
+  for (std::size_t j = 0; j < size; ++j) w[j] -= shrink * w[j];  // w <- w - lr lambda w, outside Adam
+  Adam<T>::update(i, w, g, size);                                // then Adam's step on g alone
+}
+// [adamw]
+
 template class Optimizer<float>;
 template class Optimizer<double>;
 template class SGD<float>;
@@ -95,5 +104,7 @@ template class RMSprop<float>;
 template class RMSprop<double>;
 template class Adam<float>;
 template class Adam<double>;
+template class AdamW<float>;
+template class AdamW<double>;
 
 }  // namespace nn

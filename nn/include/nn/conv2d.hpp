@@ -8,6 +8,7 @@
 #include <cstddef>
 
 #include "nn/activations.hpp"
+#include "nn/regularizer.hpp"
 
 namespace nn {
 
@@ -147,6 +148,8 @@ class Conv2D : public Layer<T> {
   const Tensor<T>& forward(const Tensor<T>& x) override;
   const Tensor<T>& backward(const Tensor<T>& da) override;
   std::vector<Param<T>> params() override { return {{"W", &W, &dW}, {"b", &b, &db}}; }
+  /// @brief \f$ R(W) \f$ of the kernel regularizer (0 without one).
+  double penalty() const override { return nn::penalty(kernel_regularizer, W); }
 
   /// @brief Filters \f$ F \f$.
   std::size_t filters() const { return F_; }
@@ -161,6 +164,7 @@ class Conv2D : public Layer<T> {
   /// @brief The sizes fixed by build (input, kernel, padding, output).
   const ConvGeometry& geometry() const { return g_; }
 
+  Regularizer kernel_regularizer;  ///< penalty on `W` (chapter 8); set it after `add`
   Tensor<T> W;   ///< filters `(F, C, K, K)`
   Tensor<T> b;   ///< biases `(F,)`
   Tensor<T> dW;  ///< \f$ \partial L/\partial W \f$, `(F, C, K, K)`

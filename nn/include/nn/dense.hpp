@@ -4,6 +4,7 @@
  * @brief The fully connected layer \f$ y = f(xW + b) \f$.
  */
 #include "nn/activations.hpp"
+#include "nn/regularizer.hpp"
 
 namespace nn {
 
@@ -22,8 +23,10 @@ class Dense : public Layer<T> {
  public:
   /// @param units      `U`, the number of outputs
   /// @param activation `f`, applied after the affine map (none by default)
-  explicit Dense(std::size_t units, Activation activation = Activation::none)
-      : units_(units), f_(activation) {}
+  /// @param kernel_regularizer a penalty on `W` added to the loss (none by default; chapter 8)
+  explicit Dense(std::size_t units, Activation activation = Activation::none,
+                 Regularizer kernel_regularizer = {})
+      : kernel_regularizer(kernel_regularizer), units_(units), f_(activation) {}
 
   std::string kind() const override { return "dense"; }
   /// @brief Expects `(D,)`; creates `W (D, U)` and `b (U,)`; returns `(U,)`.
@@ -31,7 +34,10 @@ class Dense : public Layer<T> {
   const Tensor<T>& forward(const Tensor<T>& x) override;
   const Tensor<T>& backward(const Tensor<T>& dy) override;
   std::vector<Param<T>> params() override { return {{"W", &W, &dW}, {"b", &b, &db}}; }
+  /// @brief \f$ R(W) \f$ of the kernel regularizer (0 without one).
+  double penalty() const override { return nn::penalty(kernel_regularizer, W); }
 
+  Regularizer kernel_regularizer;  ///< penalty on `W`; its gradient is added to `dW` in backward
   Tensor<T> W;   ///< weights `(D, U)`
   Tensor<T> b;   ///< biases `(U,)`
   Tensor<T> dW;  ///< \f$ \partial L/\partial W \f$, `(D, U)`

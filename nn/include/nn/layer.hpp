@@ -68,12 +68,17 @@ class Layer {
   virtual const Tensor<T>& backward(const Tensor<T>& dy) = 0;
   /// @brief Rule 5: trainable tensors and their gradients (none by default).
   virtual std::vector<Param<T>> params() { return {}; }
+  /// @brief Tensors the layer learns without gradients (batch norm's running averages), saved
+  /// in checkpoints beside `params()`; their `grad` is null. None by default.
+  virtual std::vector<Param<T>> state() { return {}; }
+  /// @brief The layer's penalty term added to the loss (an L1/L2 kernel regularizer); 0 by default.
+  virtual double penalty() const { return 0; }
 
   /// @brief Sets every parameter gradient to zero.
   void zero_grad() {
     for (auto& p : params()) p.grad->fill(T(0));
   }
-  /// @brief Training mode (the default) or inference mode; only dropout tells them apart.
+  /// @brief Training mode (the default) or inference mode; dropout, batch norm and augmentation tell them apart.
   void set_training(bool on) { training_ = on; }
   /// @brief Whether the layer is in training mode.
   bool training() const { return training_; }

@@ -6,9 +6,11 @@
 #include <iosfwd>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "nn/early_stopping.hpp"
 #include "nn/layer.hpp"
 #include "nn/loss.hpp"
 #include "nn/optimizer.hpp"
@@ -62,6 +64,10 @@ struct FitOptions {
   std::size_t epochs = 1;               ///< passes over the training data (0: none)
   std::size_t batch_size = 32;          ///< examples per gradient step (the last batch may be smaller)
   ValidationData<T> validation_data{};  ///< evaluated after each epoch
+  /// Fraction of the training examples held out for validation (chapter 8): drawn once, before
+  /// any shuffling, with the model's generator; not with `validation_data`.
+  double validation_split = 0;
+  std::optional<EarlyStopping> early_stopping{};  ///< stop when a metric stops improving (chapter 8)
   bool shuffle = true;                  ///< a new random order each epoch
   int verbose = 1;                      ///< 0 silent, 1 a progress line per epoch
 };
@@ -121,7 +127,7 @@ class Sequential {
   /// @brief The model's outputs `(N, out_shape...)` for inputs `x` (logits, for a softmax-cross-entropy model).
   Tensor<T> predict(const Tensor<T>& x, std::size_t batch_size = 256);
 
-  /// @brief One gradient step on one batch; returns the batch's loss.
+  /// @brief One gradient step on one batch; returns the batch's data loss (without penalties).
   T train_step(const Tensor<T>& x, const Tensor<T>& y);
   /// @brief Forward through every layer.
   const Tensor<T>& forward(const Tensor<T>& x);
@@ -151,6 +157,8 @@ class Sequential {
   void run_epoch(const Tensor<T>& x, const Tensor<T>& y, const FitOptions<T>& options,
                  std::size_t epoch, History& history, std::ostream& log);
   bool wants_accuracy() const;
+  std::vector<Tensor<T>> snapshot();  // every param and state tensor, for restore_best_weights
+  void restore(const std::vector<Tensor<T>>& saved);
   std::size_t count_correct(const Tensor<T>& out, const Tensor<T>& y) const;
 
   std::vector<std::unique_ptr<Layer<T>>> layers_;
@@ -162,6 +170,7 @@ class Sequential {
   std::vector<std::string> metrics_;
   Tensor<T> x_batch_, y_batch_;  // reused batch buffers
   const Tensor<T>* last_output_ = nullptr;  // the model's output in the last train_step
+  double last_penalty_ = 0;                 // sum of the layers' penalties in the last train_step
 };
 
 /// @brief Deduction guide: `nn::Sequential model({784});` is a `Sequential<float>`.

@@ -1,7 +1,7 @@
 #pragma once
 /**
  * @file optimizer.hpp
- * @brief Optimizers: SGD, SGD with momentum, RMSprop, Adam.
+ * @brief Optimizers: SGD, SGD with momentum, RMSprop, Adam, AdamW.
  */
 #include <vector>
 
@@ -44,6 +44,8 @@ class Optimizer {
   explicit Optimizer(T lr) : learning_rate(lr) {}
   /// @brief Updates one parameter `w` (any shape) with gradient `g`; `i` indexes its state.
   virtual void update(std::size_t i, T* w, const T* g, std::size_t size) = 0;
+  /// @brief Whether `weight_decay` is applied by `update` itself (AdamW) rather than added to `g`.
+  virtual bool decoupled() const { return false; }
   /// @brief State slot `k` of parameter `i`, zero-initialised to `size` on first use.
   T* state(std::size_t k, std::size_t i, std::size_t size);
 
@@ -117,6 +119,32 @@ class Adam : public Optimizer<T> {
   std::vector<long> t_;  // steps taken, per parameter
 };
 
+/**
+ * @brief AdamW: Adam with *decoupled* weight decay (Loshchilov and Hutter; Keras's `AdamW`).
+ *
+ * Each step first shrinks the weights, \f$ w \leftarrow w - \eta \lambda w \f$, then takes
+ * Adam's step on the gradient of the data loss alone. Coupled decay (`weight_decay` of the
+ * other optimizers) adds \f$ \lambda w \f$ to \f$ g \f$ instead, so Adam divides the decay by
+ * \f$ \sqrt{\hat v} \f$ too: weights with large gradients are barely decayed, and a weight whose
+ * only gradient is the decay moves by about \f$ \eta \f$ per step whatever \f$ \lambda \f$ is.
+ * With plain SGD the two are the same update. Keras's default \f$ \lambda = 0.004 \f$.
+ * @ingroup ch08
+ */
+template <class T = float>
+class AdamW : public Adam<T> {
+ public:
+  explicit AdamW(T learning_rate = T(1e-3), T weight_decay = T(0.004), T beta_1 = T(0.9),
+                 T beta_2 = T(0.999), T epsilon = T(1e-7))
+      : Adam<T>(learning_rate, beta_1, beta_2, epsilon) {
+    this->weight_decay = weight_decay;
+  }
+  std::string name() const override { return "adamw"; }
+
+ protected:
+  bool decoupled() const override { return true; }
+  void update(std::size_t i, T* w, const T* g, std::size_t size) override;
+};
+
 extern template class Optimizer<float>;
 extern template class Optimizer<double>;
 extern template class SGD<float>;
@@ -125,5 +153,7 @@ extern template class RMSprop<float>;
 extern template class RMSprop<double>;
 extern template class Adam<float>;
 extern template class Adam<double>;
+extern template class AdamW<float>;
+extern template class AdamW<double>;
 
 }  // namespace nn
