@@ -38,7 +38,7 @@ extensions = ["sphinx.ext.mathjax", "breathe", "excerpt", "api_group"]
 # Sources: pages are .rst; the chapter template and the generated outputs are not pages.
 source_suffix = ".rst"
 root_doc = "index"
-exclude_patterns = ["chapters/_template.rst.txt", "_generated", "_ext"]
+exclude_patterns = ["chapters/_template.rst.txt", "_generated", "_ext", "_static"]
 
 # Code is C++ unless a block says otherwise.
 primary_domain = "cpp"
@@ -65,11 +65,27 @@ nitpick_ignore_regex = [
 ]
 
 # MathJax 2.7.9 from Debian, served from _static: no network at build or read time.
-html_static_path = [_from_environment("NN_BOOK_STATIC")]
+# docs/_static holds the book's own layout rules and script (book.css, book.js: nothing is cut off
+# at any width); the staged directory holds MathJax and the theme files patched for Debian.
+html_static_path = [_from_environment("NN_BOOK_STATIC"), str(DOCS / "_static")]
+html_css_files = ["book.css"]
+html_js_files = ["book.js"]
 mathjax_path = "mathjax/MathJax.js?config=TeX-AMS_CHTML-full"
 # No "Loading [MathJax]..." messages in the corner while the page typesets.
-mathjax2_config = {"messageStyle": "none"}
+# Long displayed equations break at the article's width instead of scrolling (book.js scales
+# the few that cannot break, such as matrices).
+mathjax2_config = {
+    "messageStyle": "none",
+    "CommonHTML": {"linebreaks": {"automatic": True, "width": "container"}},
+    "HTML-CSS": {"linebreaks": {"automatic": True, "width": "container"}},
+    "SVG": {"linebreaks": {"automatic": True, "width": "container"}},
+}
 
+# furo as Debian packages it. Its layout is pure CSS and works from disk; its script does not
+# (Debian ships furo.js unbundled, starting with an `import`). docs/CMakeLists.txt bundles
+# Debian's own two files the way upstream's webpack build does and stages the result as
+# _static/scripts/furo.js, which replaces the theme's: the theme toggle, the contents
+# highlighting and back-to-top then work from file://, with no other theme or download.
 html_theme = "furo"
 html_copy_source = False
 html_show_sourcelink = False

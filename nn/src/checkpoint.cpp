@@ -1,3 +1,4 @@
+// [listing]
 #include "nn/checkpoint.hpp"
 
 #include "nn/files.hpp"
@@ -264,3 +265,4 @@ template void load_checkpoint<float>(Sequential<float>&, const std::string&);
 template void load_checkpoint<double>(Sequential<double>&, const std::string&);
 
 }  // namespace nn
+// [listing]

@@ -1,3 +1,4 @@
+// [listing]
 #include "nn/layer.hpp"
 
 namespace nn {
@@ -27,3 +28,4 @@ template class Layer<float>;
 template class Layer<double>;
 
 }  // namespace nn
+// [listing]

@@ -1,3 +1,4 @@
+// [listing]
 #include "nn/model.hpp"
 
 #include "nn/data/dataset.hpp"
@@ -438,3 +439,4 @@ template class Sequential<float>;
 template class Sequential<double>;
 
 }  // namespace nn
+// [listing]

@@ -1,3 +1,4 @@
+// [listing]
 #include "nn/random.hpp"
 
 #include <cmath>
@@ -31,3 +32,4 @@ std::vector<std::size_t> Generator::permutation(std::size_t n) {
 }
 
 }  // namespace nn
+// [listing]

@@ -1,3 +1,4 @@
+// [listing]
 #include "nn/tensor.hpp"
 
 #include <numeric>
@@ -24,3 +25,4 @@ data_error::data_error(const std::string& path, const std::string& what)
     : std::runtime_error(path + ": " + what) {}
 
 }  // namespace nn
+// [listing]

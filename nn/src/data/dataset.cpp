@@ -1,3 +1,4 @@
+// [listing]
 #include "nn/data/dataset.hpp"
 
 #include <cmath>
@@ -243,3 +244,4 @@ template void gather_batch<double>(const Tensor<double>&, const std::vector<std:
                                    std::size_t, Tensor<double>&);
 
 }  // namespace nn
+// [listing]

@@ -1,3 +1,4 @@
+// [listing]
 #include "nn/data/idx.hpp"
 
 #include <zlib.h>
@@ -182,3 +183,4 @@ void write_idx_gz(const std::string& path, const IdxArray& array) {
 }
 
 }  // namespace nn
+// [listing]

@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""Open every page of the rendered book in headless Chromium, as a reader would, and fail on
+anything a reader would trip over:
+
+* a JavaScript error or a console error (a theme script that does not load, a missing file);
+* a request that leaves the machine (only file:, data:, blob:, about: and localhost are allowed;
+  every other request is also blocked, so a page cannot quietly depend on the network);
+* horizontal overflow inside the article: an element wider than the article, or a box whose
+  content needs a horizontal scrollbar (a code block, a displayed equation, a table).
+
+Each page is loaded at a desktop width (1280 px) and a phone width (390 px), after MathJax has
+typeset it. The script talks to Chromium through the DevTools protocol over a pipe
+(--remote-debugging-pipe: NUL-terminated JSON on file descriptors 3 and 4), so it needs
+nothing but Python's standard library and Debian's chromium.
+
+    python3 docs/browser_check.py build/docs/html            # every page, both widths
+    python3 docs/browser_check.py build/docs/html --pages chapters/05_cnn.html --widths 390
+
+New pages are picked up by themselves: the script checks every .html file it finds.
+Exit status 0 when every page is clean, 1 otherwise (each problem is printed).
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:", "chrome:", "devtools:")
+LOCAL_HOSTS = ("http://127.0.0.1", "http://localhost", "http://[::1]")
+
+# Runs in the page once it has loaded and MathJax has finished: a list of what sticks out.
+OVERFLOW_PROBE = r"""
+(() => {
+  const article = document.querySelector('article') || document.querySelector('main') || document.body;
+  const box = article.getBoundingClientRect();
+  const problems = [];
+  const name = (el) => {
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += '#' + el.id;
+    if (el.classList.length) s += '.' + Array.from(el.classList).slice(0, 3).join('.');
+    const section = el.closest('section[id]');
+    const text = (el.innerText || el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 60);
+    return s + (section ? ' in #' + section.id : '') + (text ? ' "' + text + '"' : '');
+  };
+  const reported = new Set();
+  const hiddenByAncestor = (el) => {
+    for (let p = el; p && p !== article; p = p.parentElement) {
+      const cs = getComputedStyle(p);
+      if (cs.display === 'none' || cs.visibility === 'hidden') return true;
+    }
+    return false;
+  };
+  for (const el of article.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const cs = getComputedStyle(el);
+    if (cs.position === 'fixed' || cs.position === 'absolute' && cs.clip !== 'auto') continue;
+    if (Array.from(reported).some((p) => p.contains(el))) continue;
+    const block = cs.display !== 'inline';
+    if (block && ['auto', 'scroll', 'hidden'].includes(cs.overflowX)
+        && el.scrollWidth > el.clientWidth + 1) {
+      if (hiddenByAncestor(el)) continue;
+      problems.push('scrolls sideways (' + el.scrollWidth + ' px in ' + el.clientWidth + ' px): ' + name(el));
+      reported.add(el);
+    } else if (r.right > box.right + 1 || r.left < box.left - 1) {
+      if (hiddenByAncestor(el)) continue;
+      problems.push('sticks out of the article (' + Math.round(r.left) + '..' + Math.round(r.right)
+                    + ' px, article ' + Math.round(box.left) + '..' + Math.round(box.right) + '): ' + name(el));
+      reported.add(el);
+    }
+  }
+  const doc = document.documentElement;
+  if (doc.scrollWidth > window.innerWidth + 1)
+    problems.push('the page scrolls sideways (' + doc.scrollWidth + ' px in a ' + window.innerWidth + ' px window)');
+  return problems;
+})()
+"""
+
+# Resolves once MathJax (if the page has it) has typeset everything, then after one frame.
+WAIT_FOR_TYPESETTING = r"""
+new Promise((resolve) => {
+  const frame = () => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)));
+  if (window.MathJax && window.MathJax.Hub) window.MathJax.Hub.Queue(frame);
+  else frame();
+})
+"""
+
+
+class Chromium:
+    """A headless Chromium driven through the DevTools protocol on a pipe."""
+
+    def __init__(self, executable):
+        self.profile = tempfile.mkdtemp(prefix="nn-browser-check-")
+        to_browser_r, self.to_browser = os.pipe()
+        self.from_browser, from_browser_w = os.pipe()
+
+        def plumbing():  # in the child: fd 3 reads commands, fd 4 writes replies
+            commands, replies = os.dup(to_browser_r), os.dup(from_browser_w)
+            os.dup2(commands, 3)
+            os.dup2(replies, 4)
+
+        self.process = subprocess.Popen(
+            [executable, "--headless", "--remote-debugging-pipe", "--no-sandbox", "--disable-gpu",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--disable-default-apps", "--disable-extensions", "--no-first-run",
+             "--no-default-browser-check", "--hide-scrollbars", "--mute-audio",
+             "--allow-file-access-from-files", f"--user-data-dir={self.profile}", "about:blank"],
+            preexec_fn=plumbing, pass_fds=(3, 4),
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        self.buffer = b""
+        self.next_id = 0
+        self.events = []
+
+    def send(self, method, params=None, session=None, timeout=60):
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self.to_browser, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + timeout
+        while True:
+            reply = self.receive(deadline)
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            self.events.append(reply)
+
+    def receive(self, deadline):
+        while b"\0" not in self.buffer:
+            if time.monotonic() > deadline:
+                raise TimeoutError("Chromium did not answer in time")
+            chunk = os.read(self.from_browser, 1 << 16)
+            if not chunk:
+                raise RuntimeError("Chromium closed the DevTools pipe")
+            self.buffer += chunk
+        raw, self.buffer = self.buffer.split(b"\0", 1)
+        return json.loads(raw)
+
+    def wait_for(self, method, session, timeout=30):
+        deadline = time.monotonic() + timeout
+        while True:
+            for i, event in enumerate(self.events):
+                if event.get("method") == method and event.get("sessionId") == session:
+                    del self.events[i]
+                    return event
+            self.events.append(self.receive(deadline))
+
+    def close(self):
+        try:
+            self.send("Browser.close", timeout=5)
+        except Exception:
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        os.close(self.to_browser)
+        os.close(self.from_browser)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def is_local(url):
+    return url.startswith(LOCAL_SCHEMES) or url.startswith(LOCAL_HOSTS)
+
+
+def check_page(browser, url, width):
+    """The problems a reader meets on ``url`` in a window ``width`` pixels wide."""
+    target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+    browser.events.clear()
+    problems = []
+    try:
+        for domain in ("Page", "Runtime", "Log", "Network"):
+            browser.send(f"{domain}.enable", session=session)
+        browser.send("Network.setBlockedURLs", {"urls": ["http://*", "https://*", "ws://*", "wss://*", "ftp://*"]}
+                     if not url.startswith("http") else {"urls": ["https://*", "ws://*", "wss://*", "ftp://*"]},
+                     session=session)
+        browser.send("Emulation.setDeviceMetricsOverride",
+                     {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600},
+                     session=session)
+        browser.send("Page.navigate", {"url": url}, session=session)
+        browser.wait_for("Page.loadEventFired", session)
+        browser.send("Runtime.evaluate", {"expression": WAIT_FOR_TYPESETTING, "awaitPromise": True},
+                     session=session)
+        result = browser.send("Runtime.evaluate", {"expression": OVERFLOW_PROBE, "returnByValue": True},
+                              session=session)
+        problems += result["result"].get("value", [])
+        for event in browser.events:
+            if event.get("sessionId") != session:
+                continue
+            method, params = event.get("method"), event.get("params", {})
+            if method == "Runtime.exceptionThrown":
+                details = params["exceptionDetails"]
+                text = details.get("exception", {}).get("description") or details.get("text")
+                problems.append(f"JavaScript error: {text} ({details.get('url', '')}:{details.get('lineNumber')})")
+            elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+                text = " ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", []))
+                problems.append(f"console error: {text}")
+            elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
+                entry = params["entry"]
+                problems.append(f"console error: {entry.get('text')} {entry.get('url', '')}")
+            elif method == "Network.requestWillBeSent":
+                request_url = params["request"]["url"]
+                if not is_local(request_url):
+                    problems.append(f"request leaves the machine: {request_url}")
+    finally:
+        browser.send("Target.closeTarget", {"targetId": target})
+        browser.events.clear()
+    return problems
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("html", type=Path, help="the rendered book (the directory holding index.html)")
+    parser.add_argument("--widths", default="1280,390", help="window widths in px (default 1280,390)")
+    parser.add_argument("--pages", nargs="*", help="pages to check, relative to html (default: all)")
+    parser.add_argument("--base-url", help="check the pages at this URL (e.g. http://127.0.0.1:8000/) "
+                                           "instead of from disk")
+    # Debian's /usr/bin/chromium is a shell launcher; the binary itself keeps fds 3 and 4 open.
+    parser.add_argument("--chromium", default=next(
+        (c for c in ("/usr/lib/chromium/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))
+         if c and os.access(c, os.X_OK)), "chromium"))
+    args = parser.parse_args()
+
+    root = args.html.resolve()
+    pages = args.pages or sorted(str(p.relative_to(root)) for p in root.rglob("*.html")
+                                 if not p.relative_to(root).parts[0].startswith("_"))
+    widths = [int(w) for w in args.widths.split(",")]
+    browser = Chromium(args.chromium)
+    failed = 0
+    started = time.monotonic()
+    try:
+        browser.send("Browser.getVersion")
+        for page in pages:
+            url = (args.base_url.rstrip("/") + "/" + page) if args.base_url else (root / page).as_uri()
+            for width in widths:
+                problems = check_page(browser, url, width)
+                if problems:
+                    failed += 1
+                    print(f"FAIL {page} at {width} px:")
+                    for problem in dict.fromkeys(problems):
+                        print(f"     {problem}")
+    finally:
+        browser.close()
+    checks = len(pages) * len(widths)
+    print(f"browser check: {checks - failed} of {checks} page loads clean "
+          f"({len(pages)} pages at {', '.join(f'{w} px' for w in widths)}; "
+          f"{time.monotonic() - started:.0f} s)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
