@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The capstone (or chapter 4's MLP) in C++ and in PyTorch, side by side, in one run.
+"""The capstone (or chapter 4's MLP, or chapter 7's LSTM) in C++ and in PyTorch, side by side, in one run.
 
 Both sides train the same network with the same initialisation (Glorot uniform
 weights, zero biases), optimizer, loss, batch size and data. One command measures,
@@ -24,6 +24,7 @@ test accuracies and the peak memory.
 
     ./nnbook bench                          # the capstone on Fashion-MNIST, 2 epochs x 3 rounds
     ./nnbook bench --model mlp              # chapter 4's 784-128-10 MLP, SGD lr 0.1
+    ./nnbook bench --model lstm             # chapter 7's character LSTM, s per 100 steps
     ./nnbook bench --data mnist --epochs 5  # the official MNIST, 5 epochs per run
     ./nnbook bench --skip-torch             # the C++ side and the floor alone
 
@@ -178,7 +179,7 @@ def clean_environment():
     return env
 
 
-def torch_candidates(cores):
+def torch_candidates(cores, model):
     """(name, extra environment, worker flags) for each PyTorch set-up worth trying."""
     core = best_openblas_core()
     candidates = [("default environment", {}, [])]
@@ -188,12 +189,13 @@ def torch_candidates(cores):
             name = f"OPENBLAS_CORETYPE={core}, {blas_threads} BLAS thread(s), {torch_threads} intra-op"
             candidates.append((name, env, ["--threads", str(torch_threads)]))
         tuned = {"OPENBLAS_CORETYPE": core, "OPENBLAS_NUM_THREADS": "1"}
-        candidates += [
-            (f"OPENBLAS_CORETYPE={core}, 1 BLAS thread, oneDNN off", tuned, ["--mkldnn", "off"]),
-            (f"OPENBLAS_CORETYPE={core}, 1 BLAS thread, channels-last", tuned, ["--channels-last"]),
-            (f"OPENBLAS_CORETYPE={core}, 1 BLAS thread, ATEN_CPU_CAPABILITY=avx512",
-             dict(tuned, ATEN_CPU_CAPABILITY="avx512"), []),
-        ]
+        if model != "lstm":  # the LSTM script has no such switches: its products are BLAS calls
+            candidates += [
+                (f"OPENBLAS_CORETYPE={core}, 1 BLAS thread, oneDNN off", tuned, ["--mkldnn", "off"]),
+                (f"OPENBLAS_CORETYPE={core}, 1 BLAS thread, channels-last", tuned, ["--channels-last"]),
+            ]
+        candidates.append((f"OPENBLAS_CORETYPE={core}, 1 BLAS thread, ATEN_CPU_CAPABILITY=avx512",
+                           dict(tuned, ATEN_CPU_CAPABILITY="avx512"), []))
     return candidates
 
 
@@ -210,9 +212,10 @@ def spread(values, fmt="{:.2f}"):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--build", default=os.path.join(ROOT, "build"), help="the CMake build directory")
-    p.add_argument("--model", choices=["cnn", "mlp"], default="cnn")
+    p.add_argument("--model", choices=["cnn", "mlp", "lstm"], default="cnn")
     p.add_argument("--data", default="fashion", help="fashion, mnist, digits, or a directory of IDX files")
-    p.add_argument("--epochs", type=int, default=2, help="epochs per run")
+    p.add_argument("--epochs", type=int, default=2, help="epochs per run (cnn, mlp)")
+    p.add_argument("--steps", type=int, default=300, help="training steps per run (lstm)")
     p.add_argument("--rounds", type=int, default=3, help="alternating rounds of C++ and PyTorch")
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=0.1, help="SGD learning rate (mlp only)")
@@ -230,7 +233,7 @@ def main():
     args = p.parse_args()
     if args.worker:
         return torch_worker(args)
-    for name in ("epochs", "rounds", "batch_size", "probe_steps"):
+    for name in ("epochs", "steps", "rounds", "batch_size", "probe_steps"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be at least 1 (got {getattr(args, name)})")
 
@@ -249,8 +252,10 @@ def main():
 
     tmp = tempfile.mkdtemp(prefix="nn-bench-")
     base_env = clean_environment()
-    program = os.path.join(args.build, "chapters", *(("09_mnist_cnn", "mnist_cnn") if args.model == "cnn"
-                                                    else ("04_gradient_descent", "mlp_mnist")))
+    program = os.path.join(args.build, "chapters", *{"cnn": ("09_mnist_cnn", "mnist_cnn"),
+                                                     "mlp": ("04_gradient_descent", "mlp_mnist"),
+                                                     "lstm": ("07_rnn", "char_lstm")}[args.model])
+    lstm_script = os.path.join(ROOT, "chapters", "07_rnn", "char_lstm_torch.py")
     peak_program = os.path.join(args.build, "chapters", "09_mnist_cnn", "gemm_peak")
     for path in (program, peak_program):
         if not os.path.exists(path):
@@ -268,6 +273,9 @@ def main():
 
     # PyTorch's best environment: the fastest candidate over a short probe.
     def torch_cmd(seed, json_path, extra, epochs=None, probe=0):
+        if args.model == "lstm":  # chapter 7's own PyTorch script; a probe is a short run
+            return [sys.executable, lstm_script, "--steps", str(probe or args.steps), "--seed", str(seed),
+                    "--threads", str(cores), "--bench-json", json_path] + extra
         cmd = [sys.executable, os.path.abspath(__file__), "--worker", "torch", "--worker-json", json_path,
                "--seed", str(seed), "--model", args.model, "--data", args.data,
                "--epochs", str(epochs or args.epochs), "--batch-size", str(args.batch_size),
@@ -279,14 +287,15 @@ def main():
     if run_torch:
         print(f"\nPyTorch {torch.__version__}: choosing its best environment "
               f"({args.probe_steps} timed steps each)", flush=True)
-        for name, extra_env, flags in torch_candidates(cores):
+        for name, extra_env, flags in torch_candidates(cores, args.model):
             out = os.path.join(tmp, "probe.json")
             code, _, _ = run_measured(torch_cmd(args.seed, out, flags, probe=args.probe_steps),
                                       env=dict(base_env, **extra_env), quiet=True)
             if code != 0:
                 print(f"  {name}: failed (exit {code})")
                 continue
-            ms = 1000 * json.load(open(out))["step_seconds"]
+            probe = json.load(open(out))
+            ms = 10 * probe["seconds_per_100_steps"] if args.model == "lstm" else 1000 * probe["step_seconds"]
             probes.append({"environment": name, "ms_per_step": ms})
             print(f"  {ms:7.1f} ms/step  {name}", flush=True)
             if best is None or ms < best[3]:
@@ -302,6 +311,9 @@ def main():
         cpp_json = os.path.join(tmp, "cpp.json")
         cmd = [program, "--data", args.data, "--epochs", str(args.epochs), "--batch-size",
                str(args.batch_size), "--seed", str(seed), "--bench-json", cpp_json]
+        if args.model == "lstm":
+            cmd = [program, "--steps", str(args.steps), "--seed", str(seed), "--sample-every",
+                   str(args.steps), "--bench-json", cpp_json]
         if args.model == "mlp":
             cmd += ["--lr", str(args.lr)]
         print(f"\nround {r + 1}/{args.rounds}, seed {seed}, C++: {' '.join(cmd)}", flush=True)
@@ -328,15 +340,24 @@ def main():
     floor = min(floors, key=lambda f: f["floor_seconds"])
 
     # The report.
+    # The time unit of a run: seconds per epoch, or per 100 steps for the LSTM.
+    unit = "s/100 steps" if args.model == "lstm" else "s/epoch"
+
     def epoch_mean(run):
+        if args.model == "lstm":
+            return run["seconds_per_100_steps"]
         return statistics.fmean(run["epoch_seconds"])
 
     command = (f"./nnbook bench --model {args.model} --data {args.data} --epochs {args.epochs} "
                f"--rounds {args.rounds}")
+    task = (f"{args.model} on {args.data}, batch {args.batch_size}, {args.epochs} epochs per run")
+    if args.model == "lstm":
+        command = f"./nnbook bench --model lstm --steps {args.steps} --rounds {args.rounds}"
+        task = f"character LSTM on /usr/share/common-licenses, {args.steps} steps per run"
     report = [f"command: {command}",
               f"date: {time.strftime('%Y-%m-%d')}",
               f"machine: {cpu}, {cores} cores, {platform.system()} {platform.release()}",
-              f"task: {args.model} on {args.data}, batch {args.batch_size}, {args.epochs} epochs per run, "
+              f"task: {task}, "
               f"{args.rounds} alternating rounds (seeds {', '.join(map(str, seeds))})",
               f"floor: sgemm peak {floor['peak_gflops']:.0f} GFLOP/s "
               f"(readings {', '.join(str(round(f['peak_gflops'])) for f in floors)}); the capstone needs "
@@ -351,10 +372,13 @@ def main():
         if not side_runs:
             continue
         epochs = [epoch_mean(run) for run in side_runs]
-        accuracy = spread([run["test_accuracy"] for run in side_runs], "{:.4f}")
+        if args.model == "lstm":
+            quality = ("train loss " + spread([run["train_loss"] for run in side_runs], "{:.3f}") +
+                       ", held-out loss " + spread([run["heldout_loss"] for run in side_runs], "{:.3f}"))
+        else:
+            quality = "test accuracy " + spread([run["test_accuracy"] for run in side_runs], "{:.4f}")
         rss = max(run["peak_rss_mib"] for run in side_runs)
-        report.append(f"  {labels[side]:<30} {spread(epochs)} s/epoch   test accuracy {accuracy}   "
-                      f"peak RSS {rss:.0f} MiB")
+        report.append(f"  {labels[side]:<30} {spread(epochs)} {unit}   {quality}   peak RSS {rss:.0f} MiB")
     result = {"floor": floor, "floors": floors, "probes": probes, "runs": runs}
     if args.model == "cnn":
         examples = runs["c++"][0].get("train_examples")
@@ -368,11 +392,11 @@ def main():
         result["cpp_over_floor"] = distance
     if runs["pytorch"]:
         ratios = [epoch_mean(c) / epoch_mean(t) for c, t in zip(runs["c++"], runs["pytorch"])]
-        report.append(f"  C++ epoch / PyTorch best-environment epoch = {spread(ratios)} per round")
+        report.append(f"  C++ time / PyTorch best-environment time = {spread(ratios)} per round")
         result["cpp_over_pytorch_best"] = ratios
         if runs["pytorch-default"]:
             ratio = statistics.fmean(epoch_mean(c) for c in runs["c++"]) / epoch_mean(runs["pytorch-default"][0])
-            report.append(f"  C++ epoch / PyTorch default-environment epoch = {ratio:.2f}")
+            report.append(f"  C++ time / PyTorch default-environment time = {ratio:.2f}")
     print("\nresults\n" + "\n".join(report[4:]))
     if args.report:
         with open(args.report, "a") as f:
