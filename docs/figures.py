@@ -331,11 +331,37 @@ def cnn_learning_curve(generated: Path):
     return fig
 
 
+def cnn_official_mnist(generated: Path):
+    """Chapter 9: the capstone on the official MNIST, one line per seed: validation accuracy per epoch."""
+    runs = sorted((generated / "09_mnist_cnn").glob("official_mnist_seed*.csv"))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
+    for path in runs:
+        seed = path.stem.removeprefix("official_mnist_seed")
+        h = read_columns(path)
+        line, = left.plot(h["epoch"], h["loss"], marker="o", linewidth=1.5, label=f"seed {seed}, training")
+        left.plot(h["epoch"], h["val_loss"], marker="s", linewidth=1.5, linestyle="--",
+                  color=line.get_color(), label=f"seed {seed}, validation")
+        right.plot(h["epoch"], h["val_accuracy"], marker="s", linewidth=1.5, linestyle="--",
+                   color=line.get_color(), label=f"seed {seed}")
+    left.set_ylabel("cross-entropy")
+    left.set_title("Loss: training (mean over the epoch) and validation")
+    right.set_ylabel("validation accuracy")
+    right.set_title("Accuracy on the 6,000 held-out digits")
+    right.axhline(0.99, color="grey", linewidth=1, linestyle=":")
+    right.text(1, 0.9902, "0.99", color="grey", va="bottom")
+    left.legend(fontsize=7)
+    right.legend(loc="lower right", fontsize=8)
+    for ax in (left, right):
+        ax.set_xlabel("epoch")
+        ax.grid(True, alpha=0.3)
+    return fig
+
+
 FIGURES = {f.__name__: f for f in (neuron_loss, spirals_boundary, loss_gradients, gd_variants,
                                           optimizers, learning_rates, learning_curves)}
 
 FIGURES.update({f.__name__: f for f in (im2col, cnn_filters, cnn_feature_maps, cnn_confusion,
-                                          cnn_misclassified, cnn_learning_curve)})
+                                          cnn_misclassified, cnn_learning_curve, cnn_official_mnist)})
 
 
 def main(argv: list[str]) -> int:
