@@ -84,7 +84,8 @@ std::string generate(nn::Sequential<float>& model, nn::LSTM<float>& lstm, const 
   std::string out = prime;
   std::size_t symbol = 0;
   for (std::size_t k = 0; k < prime.size() + length; ++k) {
-    if (k < prime.size()) symbol = static_cast<std::size_t>(c.symbol_of[static_cast<unsigned char>(prime[k])]);
+    if (k < prime.size())
+      symbol = static_cast<std::size_t>(c.symbol_of[static_cast<unsigned char>(prime[k])]);
     x.fill(0.0f);
     x(0, 0, symbol) = 1.0f;
     lstm.set_initial_state(h, cell);
@@ -130,7 +131,8 @@ int main(int argc, char** argv) {
   nn::ensure_fast_blas(argv);
   CLI::App app{"Chapter 7: a character-level LSTM language model on the Debian license texts"};
   std::string data = "/usr/share/common-licenses", out, bench_json;
-  std::size_t steps = 1000, units = 128, seq = 64, batch = 32, sample_every = 250, sample_length = 160;
+  std::size_t steps = 1000, units = 128, seq = 64, batch = 32, sample_every = 250,
+              sample_length = 160;
   double lr = 2e-3, clipnorm = 5, heldout = 0.1;
   std::uint64_t seed = 1;
   app.add_option("--data", data, "directory of text files")->capture_default_str();
@@ -139,13 +141,18 @@ int main(int argc, char** argv) {
   app.add_option("--seq", seq, "characters per training window T")->capture_default_str();
   app.add_option("--batch", batch, "windows per batch B")->capture_default_str();
   app.add_option("--lr", lr, "Adam's learning rate")->capture_default_str();
-  app.add_option("--clipnorm", clipnorm, "clip the gradient's global norm to this (0: off)")->capture_default_str();
-  app.add_option("--heldout", heldout, "fraction of the text (its end) held out")->capture_default_str();
-  app.add_option("--sample-every", sample_every, "evaluate and write samples every this many steps")->capture_default_str();
+  app.add_option("--clipnorm", clipnorm, "clip the gradient's global norm to this (0: off)")
+      ->capture_default_str();
+  app.add_option("--heldout", heldout, "fraction of the text (its end) held out")
+      ->capture_default_str();
+  app.add_option("--sample-every", sample_every, "evaluate and write samples every this many steps")
+      ->capture_default_str();
   app.add_option("--sample-length", sample_length, "characters per sample")->capture_default_str();
-  app.add_option("--seed", seed, "seed of the weights, the batches and the samples")->capture_default_str();
+  app.add_option("--seed", seed, "seed of the weights, the batches and the samples")
+      ->capture_default_str();
   app.add_option("--out", out, "directory for char_lstm_loss.csv and char_lstm_samples.txt");
-  app.add_option("--bench-json", bench_json, "write seconds per 100 steps and the losses here as JSON");
+  app.add_option("--bench-json", bench_json,
+                 "write seconds per 100 steps and the losses here as JSON");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -156,21 +163,26 @@ int main(int argc, char** argv) {
   }
   try {
     if (steps < 1 || units < 1 || seq < 1 || batch < 1 || sample_every < 1)
-      throw std::invalid_argument("--steps, --units, --seq, --batch and --sample-every must be at least 1");
+      throw std::invalid_argument(
+          "--steps, --units, --seq, --batch and --sample-every must be at least 1");
     if (!(lr > 0)) throw std::invalid_argument("--lr must be positive");
     if (!(clipnorm >= 0)) throw std::invalid_argument("--clipnorm must be >= 0");
-    if (!(heldout > 0 && heldout < 0.5)) throw std::invalid_argument("--heldout must be in (0, 0.5)");
+    if (!(heldout > 0 && heldout < 0.5))
+      throw std::invalid_argument("--heldout must be in (0, 0.5)");
     const Corpus corpus = read_corpus(data);
     const std::size_t V = corpus.alphabet.size();
-    const std::size_t split = corpus.text.size() - std::size_t(double(corpus.text.size()) * heldout);
-    const std::string train_text = corpus.text.substr(0, split), heldout_text = corpus.text.substr(split);
+    const std::size_t split =
+        corpus.text.size() - std::size_t(double(corpus.text.size()) * heldout);
+    const std::string train_text = corpus.text.substr(0, split),
+                      heldout_text = corpus.text.substr(split);
     if (train_text.size() < seq + 2 || heldout_text.size() < seq + 2)
-      throw std::invalid_argument("--seq " + std::to_string(seq) + " is longer than the text allows");
+      throw std::invalid_argument("--seq " + std::to_string(seq) +
+                                  " is longer than the text allows");
     std::cout << corpus.text.size() << " characters, " << V << " distinct; training on the first "
               << train_text.size() << ", holding out the last " << heldout_text.size() << ".\n"
-              << "LSTM(" << units << ") -> Dense(" << V << ") at every step; one-hot input, T = " << seq
-              << ", B = " << batch << ", Adam lr " << lr << ", clipnorm " << clipnorm << ", " << steps
-              << " steps.\n\n";
+              << "LSTM(" << units << ") -> Dense(" << V
+              << ") at every step; one-hot input, T = " << seq << ", B = " << batch << ", Adam lr "
+              << lr << ", clipnorm " << clipnorm << ", " << steps << " steps.\n\n";
 
     // [char-model]
     nn::Sequential model({seq, V}, seed);
@@ -201,7 +213,9 @@ int main(int argc, char** argv) {
       const double loss = model.train_step(x, y);
       train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       // [char-train-step]
-      if (!std::isfinite(loss)) throw nn::training_error("the loss became " + std::to_string(loss) + " at step " + std::to_string(step));
+      if (!std::isfinite(loss))
+        throw nn::training_error("the loss became " + std::to_string(loss) + " at step " +
+                                 std::to_string(step));
       recent.push_back(loss);
       if (recent.size() > 100) recent.erase(recent.begin());
       if (step % sample_every == 0 || step == steps) {
@@ -210,12 +224,14 @@ int main(int argc, char** argv) {
         last_heldout = heldout_loss(model, eval_loss, corpus, heldout_text, seq);
         loss_csv << step << "," << mean << "," << last_heldout << "\n";
         std::cout << "step " << std::setw(5) << step << "  train loss " << mean
-                  << " (mean of the last " << recent.size() << " steps)  held-out loss " << last_heldout
-                  << "  " << std::setprecision(1) << 100 * train_seconds / double(step)
-                  << " s/100 steps\n" << std::setprecision(3);
+                  << " (mean of the last " << recent.size() << " steps)  held-out loss "
+                  << last_heldout << "  " << std::setprecision(1)
+                  << 100 * train_seconds / double(step) << " s/100 steps\n"
+                  << std::setprecision(3);
         samples << "step " << step << "\n";
         for (double temperature : {0.5, 1.0}) {
-          const std::string text = generate(model, lstm, corpus, "The ", sample_length, temperature, sampler);
+          const std::string text =
+              generate(model, lstm, corpus, "The ", sample_length, temperature, sampler);
           std::cout << "  T=" << std::setprecision(1) << temperature << std::setprecision(3) << "  "
                     << printable(text) << "\n";
           samples << "  temperature " << temperature << ": " << printable(text) << "\n";
@@ -224,19 +240,23 @@ int main(int argc, char** argv) {
     }
     double final_train = 0;
     for (double l : recent) final_train += l / double(recent.size());
-    std::cout << "\n" << std::setprecision(2) << 100 * train_seconds / double(steps)
+    std::cout << "\n"
+              << std::setprecision(2) << 100 * train_seconds / double(steps)
               << " s per 100 training steps (" << nn::blas_description() << ")\n";
     if (!out.empty()) {
       std::filesystem::create_directories(out);
       const std::filesystem::path dir(out);
-      nn::write_file_atomically((dir / "char_lstm_loss.csv").string(), loss_csv.str(), "the losses");
-      nn::write_file_atomically((dir / "char_lstm_samples.txt").string(), samples.str(), "the samples");
+      nn::write_file_atomically((dir / "char_lstm_loss.csv").string(), loss_csv.str(),
+                                "the losses");
+      nn::write_file_atomically((dir / "char_lstm_samples.txt").string(), samples.str(),
+                                "the samples");
     }
     if (!bench_json.empty()) {
       std::ostringstream json;
       json << std::setprecision(6) << "{\"implementation\": \"nn (C++)\", \"steps\": " << steps
            << ", \"seconds_per_100_steps\": " << 100 * train_seconds / double(steps)
-           << ", \"train_loss\": " << final_train << ", \"heldout_loss\": " << last_heldout << "}\n";
+           << ", \"train_loss\": " << final_train << ", \"heldout_loss\": " << last_heldout
+           << "}\n";
       nn::write_file_atomically(bench_json, json.str(), "the benchmark result");
     }
   } catch (const std::exception& e) {

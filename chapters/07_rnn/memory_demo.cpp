@@ -47,7 +47,8 @@ std::vector<double> gradient_reach(nn::Sequential<float>& model, const Task& tas
   model.layers()[0]->set_input_gradient(true);
   loss.forward(model.forward(task.x), task.y);
   const Tensor<float>* d = &loss.backward();
-  for (auto it = model.layers().rbegin(); it != model.layers().rend(); ++it) d = &(*it)->backward(*d);
+  for (auto it = model.layers().rbegin(); it != model.layers().rend(); ++it)
+    d = &(*it)->backward(*d);
   for (auto& layer : model.layers()) layer->zero_grad();
   const std::size_t N = d->shape(0), T = d->shape(1), K = d->shape(2);
   std::vector<double> norm(T, 0.0);
@@ -68,15 +69,16 @@ struct Result {
 
 // [memory-model]
 template <class Recurrent>
-Result train(std::size_t T, std::size_t K, std::size_t units, std::size_t train_n, std::size_t epochs,
-             float lr, std::uint64_t seed) {
+Result train(std::size_t T, std::size_t K, std::size_t units, std::size_t train_n,
+             std::size_t epochs, float lr, std::uint64_t seed) {
   nn::Generator rng(seed + T);
   const Task train = first_symbol(train_n, T, K, rng), test = first_symbol(1000, T, K, rng);
   nn::Sequential model({T, K}, seed);
   model.add(Recurrent(units));
   model.add(nn::Dense(K));  // logits of the first symbol
   nn::Adam adam(lr);
-  adam.clipnorm = 1.0f;  // a step never longer than 1, whatever a long sequence does to the gradient
+  adam.clipnorm =
+      1.0f;  // a step never longer than 1, whatever a long sequence does to the gradient
   model.compile(adam, nn::SoftmaxCrossEntropy(), {"accuracy"});
   Result r;
   r.reach_before = gradient_reach(model, test);
@@ -116,7 +118,8 @@ int main(int argc, char** argv) {
   std::uint64_t seed = 3;
   float lr = 3e-3f;
   std::string out;
-  app.add_option("--lengths", lengths_text, "sequence lengths T, comma separated")->capture_default_str();
+  app.add_option("--lengths", lengths_text, "sequence lengths T, comma separated")
+      ->capture_default_str();
   app.add_option("--symbols", symbols, "K, the alphabet (chance is 1/K)")->capture_default_str();
   app.add_option("--units", units, "hidden units of both models")->capture_default_str();
   app.add_option("--train", train_n, "training sequences per length")->capture_default_str();
@@ -135,11 +138,12 @@ int main(int argc, char** argv) {
   try {
     const std::vector<std::size_t> lengths = parse_lengths(lengths_text);
     if (symbols < 2) throw std::invalid_argument("--symbols must be at least 2");
-    if (units < 1 || train_n < 1) throw std::invalid_argument("--units and --train must be at least 1");
+    if (units < 1 || train_n < 1)
+      throw std::invalid_argument("--units and --train must be at least 1");
     std::cout << "Output the first of T symbols (K = " << symbols << ", chance "
               << std::setprecision(2) << 1.0 / double(symbols) << "); " << units << " units, "
-              << train_n << " training sequences, " << epochs
-              <<  " epochs, Adam lr " << lr << ", clipnorm 1.\n\n"
+              << train_n << " training sequences, " << epochs << " epochs, Adam lr " << lr
+              << ", clipnorm 1.\n\n"
               << "    T   SimpleRNN accuracy   LSTM accuracy\n";
     std::ostringstream acc_csv, reach_csv;
     acc_csv << "T,simple_rnn,lstm\n";
@@ -173,8 +177,10 @@ int main(int argc, char** argv) {
     if (!out.empty()) {
       std::filesystem::create_directories(out);
       const std::filesystem::path dir(out);
-      nn::write_file_atomically((dir / "memory_accuracy.csv").string(), acc_csv.str(), "the accuracies");
-      nn::write_file_atomically((dir / "gradient_reach.csv").string(), reach_csv.str(), "the gradient norms");
+      nn::write_file_atomically((dir / "memory_accuracy.csv").string(), acc_csv.str(),
+                                "the accuracies");
+      nn::write_file_atomically((dir / "gradient_reach.csv").string(), reach_csv.str(),
+                                "the gradient norms");
     }
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";

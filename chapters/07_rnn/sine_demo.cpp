@@ -53,14 +53,15 @@ Tensor<float> train_and_predict(const std::string& name, const Windows& train, c
   model.add(Recurrent(32));  // the last hidden state (32,)
   model.add(nn::Dense(1));   // the predicted next value
   model.compile(nn::Adam(3e-3f), nn::MeanSquaredError());
-  const auto history = model.fit(train.x, train.y, {.epochs = epochs, .batch_size = 32, .verbose = 0});
+  const auto history =
+      model.fit(train.x, train.y, {.epochs = epochs, .batch_size = 32, .verbose = 0});
   const Tensor<float> prediction = model.predict(test.x);
   double seconds = 0;
   for (double s : history.seconds) seconds += s;
-  std::cout << std::left << std::setw(10) << name << std::right << " train MSE "
-            << std::scientific << std::setprecision(2) << history.values.at("loss").back()
-            << ", test MSE " << mse(prediction, test.y) << std::fixed << std::setprecision(1)
-            << "  (" << seconds << " s)\n";
+  std::cout << std::left << std::setw(10) << name << std::right << " train MSE " << std::scientific
+            << std::setprecision(2) << history.values.at("loss").back() << ", test MSE "
+            << mse(prediction, test.y) << std::fixed << std::setprecision(1) << "  (" << seconds
+            << " s)\n";
   return prediction;
 }
 // [sine-model]
@@ -69,16 +70,19 @@ Tensor<float> train_and_predict(const std::string& name, const Windows& train, c
 
 int main(int argc, char** argv) {
   nn::ensure_fast_blas(argv);
-  CLI::App app{"Chapter 7: next value of a noisy sine wave, SimpleRNN vs LSTM vs repeating the last value"};
+  CLI::App app{
+      "Chapter 7: next value of a noisy sine wave, SimpleRNN vs LSTM vs repeating the last value"};
   std::size_t steps = 20, train_n = 2000, test_n = 500, epochs = 20;
   double noise = 0.1;
   std::uint64_t seed = 7;
   std::string out;
-  app.add_option("--steps", steps, "T, the number of past values the models see")->capture_default_str();
+  app.add_option("--steps", steps, "T, the number of past values the models see")
+      ->capture_default_str();
   app.add_option("--train", train_n, "training windows")->capture_default_str();
   app.add_option("--test", test_n, "test windows")->capture_default_str();
   app.add_option("--epochs", epochs, "training epochs per model")->capture_default_str();
-  app.add_option("--noise", noise, "standard deviation of the noise on the inputs")->capture_default_str();
+  app.add_option("--noise", noise, "standard deviation of the noise on the inputs")
+      ->capture_default_str();
   app.add_option("--seed", seed, "seed of the data and the weights")->capture_default_str();
   app.add_option("--out", out, "directory for sine_predictions.csv");
   try {
@@ -90,7 +94,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    if (steps < 1 || train_n < 1 || test_n < 1) throw std::invalid_argument("--steps, --train and --test must be at least 1");
+    if (steps < 1 || train_n < 1 || test_n < 1)
+      throw std::invalid_argument("--steps, --train and --test must be at least 1");
     if (!(noise >= 0)) throw std::invalid_argument("--noise must be >= 0");
     const double omega = 0.2;  // radians per step: about 31 steps per period
     nn::Generator rng(seed);
@@ -106,8 +111,10 @@ int main(int argc, char** argv) {
     std::cout << std::left << std::setw(10) << "last value" << std::right
               << "                  test MSE " << std::scientific << std::setprecision(2)
               << mse(last, test.y) << "\n";
-    const Tensor<float> rnn = train_and_predict<nn::SimpleRNN<float>>("SimpleRNN", train, test, epochs, seed);
-    const Tensor<float> lstm = train_and_predict<nn::LSTM<float>>("LSTM", train, test, epochs, seed);
+    const Tensor<float> rnn =
+        train_and_predict<nn::SimpleRNN<float>>("SimpleRNN", train, test, epochs, seed);
+    const Tensor<float> lstm =
+        train_and_predict<nn::LSTM<float>>("LSTM", train, test, epochs, seed);
     if (!out.empty()) {
       std::filesystem::create_directories(out);
       // The first few test windows one after the other: inputs, truth and the three predictions.

@@ -120,7 +120,8 @@ TEST_SUITE("ex7.2") {
   TEST_CASE("the LSTM gate gradients agree with central differences, through h and c") {
     nn::Generator rng(73);
     const std::size_t N = 2, H = 3;
-    Tensor<double> z = random_tensor({N, 4 * H}, rng, 2.0), c_prev = random_tensor({N, H}, rng, 2.0);
+    Tensor<double> z = random_tensor({N, 4 * H}, rng, 2.0),
+                   c_prev = random_tensor({N, H}, rng, 2.0);
     const Tensor<double> dh = random_tensor({N, H}, rng), dc_next = random_tensor({N, H}, rng);
     Tensor<double> a, c, h;
     ex::lstm_cell_forward(z, c_prev, a, c, h);
@@ -149,7 +150,8 @@ TEST_SUITE("ex7.2") {
     lstm.backward(dh);
     const Tensor<double> a = xt::reshape_view(lstm.gates(), nn::Shape{N, 4 * H});
     const Tensor<double> c = xt::reshape_view(lstm.cells(), nn::Shape{N, H});
-    const ex::LstmGateGradients g = ex::lstm_gate_gradients(a, c_prev, c, dh, xt::zeros<double>({N, H}));
+    const ex::LstmGateGradients g =
+        ex::lstm_gate_gradients(a, c_prev, c, dh, xt::zeros<double>({N, H}));
     Tensor<double> db = xt::sum(g.dz, {0});  // one step: db = sum_n dz
     check_close("db", db, lstm.db, 1e-9);
     check_close("dc_prev", g.dc_prev, lstm.dc0, 1e-9);

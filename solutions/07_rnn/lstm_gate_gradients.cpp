@@ -60,7 +60,7 @@ LstmGateGradients lstm_gate_gradients(const nn::Tensor<double>& a, const nn::Ten
     for (std::size_t j = 0; j < H; ++j) {
       const double i = a(n, j), f = a(n, H + j), g = a(n, 2 * H + j), o = a(n, 3 * H + j);
       const double tc = std::tanh(c(n, j));
-      const double d_o = dh(n, j) * tc;                                 // h = o tanh(c)
+      const double d_o = dh(n, j) * tc;  // h = o tanh(c)
       const double dc = dc_next(n, j) + dh(n, j) * o * (1 - tc * tc);
       const double di = dc * g, df = dc * c_prev(n, j), dg = dc * i;  // c = f c_prev + i g
       r.dc_prev(n, j) = dc * f;
