@@ -197,6 +197,7 @@ TEST_CASE("SimpleRNN and LSTM gradients agree with central differences through t
 }
 // [recurrent-gradcheck-test]
 
+// [recurrent-initialisation]
 TEST_CASE("recurrent layers start as Keras does: forget bias 1, orthogonal recurrent weights") {
   nn::Generator rng(3);
   nn::LSTM<double> lstm(5);
@@ -212,6 +213,7 @@ TEST_CASE("recurrent layers start as Keras does: forget bias 1, orthogonal recur
       CHECK(dot == doctest::Approx(p == q ? 1.0 : 0.0).scale(1.0));
     }
 }
+// [recurrent-initialisation]
 
 TEST_CASE("float and double LSTMs agree") {
   nn::Generator rng_f(5), rng_d(5);

@@ -11,6 +11,7 @@
 
 namespace nn {
 
+// [lstm-helpers]
 namespace {
 template <class T>
 T sigmoid(T z) {
@@ -33,6 +34,7 @@ void previous_state(const Tensor<T>& all, const Tensor<T>& initial, std::size_t 
   }
 }
 }  // namespace
+// [lstm-helpers]
 
 // [lstm-build]
 template <class T>
@@ -54,6 +56,7 @@ Shape LSTM<T>::build(const Shape& in_shape, Generator& rng) {
 }
 // [lstm-build]
 
+// [lstm-state]
 template <class T>
 void LSTM<T>::set_initial_state(const Tensor<T>& h0, const Tensor<T>& c0) {
   for (const Tensor<T>* s : {&h0, &c0})
@@ -73,6 +76,7 @@ template <class T>
 Tensor<T> LSTM<T>::final_c() const {
   return xt::view(c_, xt::all(), c_.shape(1) - 1, xt::all());
 }
+// [lstm-state]
 
 // [lstm-forward]
 // x: (N, T, D), Wx: (D, 4H), Wh: (H, 4H), b: (4H,)  ->  y: (N, T, H), or (N, H) for the last step

@@ -67,6 +67,7 @@ Tensor<T> SimpleRNN<T>::final_h() const {
 }
 // [rnn-build]
 
+// [rnn-checks]
 namespace {
 // Any number of steps T is accepted; D is fixed by build.
 template <class T>
@@ -81,6 +82,7 @@ void check_state(const Layer<T>& layer, const Tensor<T>& s, std::size_t N, std::
                       "(" + std::to_string(N) + ", " + std::to_string(H) + ")", shape_of(s));
 }
 }  // namespace
+// [rnn-checks]
 
 // [rnn-forward]
 // x: (N, T, D), Wx: (D, H), Wh: (H, H), b: (H,)  ->  y: (N, T, H), or (N, H) for the last step
