@@ -65,9 +65,9 @@ TEST_CASE("one LSTM step worked by hand: gates, cell, hidden state and every gra
   lstm.build({1, 2}, rng);
   // Column blocks i | f | g | o, two units each.
   lstm.Wx = {{1, 0, /**/ 0, 0, /**/ 1, 0, /**/ 0, 1},  //
-             {0, 0.5, 0, 0, 0, -0.5, 0, 0}};
+             {0, 0.5, /**/ 0, 0, /**/ 0, -0.5, /**/ 0, 0}};
   lstm.Wh = {{-1, 0, /**/ 0, 1, /**/ 0, 0, /**/ 0, 0},  //
-             {0, 0, 1, 0, 0, 0, 1, 0}};
+             {0, 0, /**/ 1, 0, /**/ 0, 0, /**/ 1, 0}};
   lstm.b = {0, 0, /**/ 1, 1, /**/ 0, 0, /**/ 0, 0};  // forget bias 1, as built
   const Tensor<double> x = {{{1, 2}}};               // N = 1, T = 1
   const Tensor<double> h_prev = {{1, -1}}, c_prev = {{2, -1}};
@@ -82,8 +82,8 @@ TEST_CASE("one LSTM step worked by hand: gates, cell, hidden state and every gra
   const double s1 = 0.7310585786, s2 = 0.8807970780, sm1 = 0.2689414214, t1 = 0.7615941560;
   const Tensor<double> h = lstm.forward(x);
   SUBCASE("forward") {
-    //   i = (0.5, sigma(1)),  f = (0.5, sigma(2)),  g = (tanh 1, -tanh 1),  o = (sigma(-1),
-    //   sigma(1))
+    //   i = (0.5, sigma(1)),  f = (0.5, sigma(2)),
+    //   g = (tanh 1, -tanh 1),  o = (sigma(-1), sigma(1))
     check_close("gates i f g o", lstm.gates(),
                 Tensor<double>{{{0.5, s1, 0.5, s2, t1, -t1, sm1, s1}}}, 1e-9);
     // c = f c_prev + i g:
