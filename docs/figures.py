@@ -364,6 +364,145 @@ FIGURES.update({f.__name__: f for f in (im2col, cnn_filters, cnn_feature_maps, c
                                           cnn_misclassified, cnn_learning_curve, cnn_official_mnist)})
 
 
+def rnn_unrolled(generated: Path):
+    """Chapter 7: a feed-forward network beside a recurrent one, folded and unrolled in time."""
+    from matplotlib.patches import FancyArrowPatch
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), gridspec_kw={"width_ratios": [1, 3.2]})
+
+    def node(ax, x, y, text, colour):
+        ax.text(x, y, text, ha="center", va="center", fontsize=12,
+                bbox=dict(boxstyle="round,pad=0.35", fc=colour, ec="#333333"))
+
+    def arrow(ax, a, b, colour="#333333", rad=0.0):
+        ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=12, color=colour,
+                                     connectionstyle=f"arc3,rad={rad}", linewidth=1.4))
+
+    ax = axes[0]
+    node(ax, 0, 0, "$x$", "#c6dbef")
+    node(ax, 0, 1, "$h$", "#fdd0a2")
+    node(ax, 0, 2, "$y$", "#c7e9c0")
+    arrow(ax, (0, 0.2), (0, 0.8))
+    arrow(ax, (0, 1.2), (0, 1.8))
+    ax.set_title("feed-forward:\nno memory", fontsize=10)
+
+    ax = axes[1]
+    node(ax, -1.4, 0, "$x_t$", "#c6dbef")
+    node(ax, -1.4, 1, "$h_t$", "#fdd0a2")
+    node(ax, -1.4, 2, "$y_t$", "#c7e9c0")
+    arrow(ax, (-1.4, 0.2), (-1.4, 0.8))
+    arrow(ax, (-1.4, 1.2), (-1.4, 1.8))
+    ax.add_patch(FancyArrowPatch((-1.22, 1.1), (-1.22, 0.9), arrowstyle="-|>", mutation_scale=12,
+                                 color="#d94801", connectionstyle="arc3,rad=-2.2", linewidth=1.4))
+    ax.text(-0.95, 1.0, "$W_h$", color="#d94801", fontsize=11, va="center")
+    ax.text(-0.45, 1.0, "=", fontsize=16, va="center")
+    for t in range(4):
+        X = 1.2 + 1.25 * t
+        node(ax, X, 0, f"$x_{t}$", "#c6dbef")
+        node(ax, X, 1, f"$h_{t}$", "#fdd0a2")
+        node(ax, X, 2, f"$y_{t}$", "#c7e9c0")
+        arrow(ax, (X, 0.2), (X, 0.8))
+        arrow(ax, (X, 1.2), (X, 1.8))
+        if t < 3:
+            arrow(ax, (X + 0.25, 1), (X + 1.0, 1), "#d94801")
+    node(ax, 0.2, 1, "$h_{-1}$", "#eeeeee")
+    arrow(ax, (0.5, 1), (0.95, 1), "#d94801")
+    ax.text(3.1, -0.55, r"the same $W_x$, $W_h$, $b$ at every step; backward runs right to left",
+            ha="center", fontsize=9)
+    ax.set_title("recurrent: the state $h$ loops back (left), unrolled over T = 4 steps (right)",
+                 fontsize=10)
+    for a in axes:
+        a.set_axis_off()
+        a.set_aspect("equal")
+    axes[0].set_xlim(-0.8, 0.8)
+    axes[0].set_ylim(-0.7, 2.5)
+    axes[1].set_xlim(-1.9, 5.3)
+    axes[1].set_ylim(-0.7, 2.5)
+    return fig
+
+
+def sine_predictions(generated: Path):
+    """Chapter 7: four test windows of the noisy sine and each model's prediction of the next value."""
+    with open(generated / "07_rnn" / "sine_predictions.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    offset = 0
+    styles = {"truth": ("k", "*", 130), "last_value": ("#999999", "s", 40),
+              "simple_rnn": ("#2171b5", "o", 40), "lstm": ("#d94801", "D", 40)}
+    labels = {"truth": "truth (clean)", "last_value": "repeat the last value",
+              "simple_rnn": "SimpleRNN", "lstm": "LSTM"}
+    for window in sorted({int(r["window"]) for r in rows}):
+        part = [r for r in rows if int(r["window"]) == window]
+        inputs = [r for r in part if r["input"] != ""]
+        ax.plot([offset + int(r["t"]) for r in inputs], [float(r["input"]) for r in inputs],
+                color="#6baed6", linewidth=1, marker=".", label="noisy inputs" if window == 0 else None)
+        last = [r for r in part if r["truth"] != ""][0]
+        for key, (colour, marker, size) in styles.items():
+            ax.scatter([offset + int(last["t"])], [float(last[key])], color=colour, marker=marker,
+                       s=size, zorder=3, label=labels[key] if window == 0 else None)
+        offset += int(last["t"]) + 4
+    ax.set_xticks([])
+    ax.set_xlabel("four test windows, one after the other (each: its inputs, then the next value)")
+    ax.set_ylabel("value")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8, ncol=3, loc="lower left")
+    return fig
+
+
+def memory_accuracy(generated: Path):
+    """Chapter 7: accuracy at recalling the first symbol against the sequence length."""
+    c = read_columns(generated / "07_rnn" / "memory_accuracy.csv")
+    fig, ax = plt.subplots(figsize=(6.5, 3.6))
+    ax.plot(c["T"], c["simple_rnn"], marker="o", label="SimpleRNN")
+    ax.plot(c["T"], c["lstm"], marker="D", label="LSTM")
+    ax.axhline(0.25, color="#999999", linestyle="--", linewidth=1, label="chance (1/4)")
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(c["T"], [str(int(t)) for t in c["T"]])
+    ax.set_ylim(0, 1.05)
+    ax.set_xlabel("sequence length T")
+    ax.set_ylabel("test accuracy")
+    ax.set_title("Output the first symbol: accuracy after the same training")
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    return fig
+
+
+def gradient_reach(generated: Path):
+    """Chapter 7: the norm of the gradient reaching step t against its distance from the loss."""
+    c = read_columns(generated / "07_rnn" / "gradient_reach.csv")
+    fig, ax = plt.subplots(figsize=(7, 3.8))
+    ax.plot(c["distance"], c["simple_rnn_initial"], color="#2171b5", linestyle="--",
+            label="SimpleRNN, initial weights")
+    ax.plot(c["distance"], c["simple_rnn_trained"], color="#2171b5", label="SimpleRNN, trained")
+    ax.plot(c["distance"], c["lstm_initial"], color="#d94801", linestyle="--",
+            label="LSTM, initial weights")
+    ax.plot(c["distance"], c["lstm_trained"], color="#d94801", label="LSTM, trained")
+    ax.set_yscale("log")
+    ax.set_xlabel("distance in steps from the loss (T - 1 - t)")
+    ax.set_ylabel(r"mean $\|\partial L / \partial x_t\|$")
+    ax.set_title("How much gradient gets back to step t")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def char_lstm_loss(generated: Path):
+    """Chapter 7: the character model's training and held-out loss per step."""
+    c = read_columns(generated / "07_rnn" / "char_lstm_loss.csv")
+    fig, ax = plt.subplots(figsize=(6.5, 3.6))
+    ax.plot(c["step"], c["train_loss"], marker="o", label="training (mean of the last 100 steps)")
+    ax.plot(c["step"], c["heldout_loss"], marker="s", label="held-out text")
+    ax.set_xlabel("training step")
+    ax.set_ylabel("loss (nats per character)")
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    return fig
+
+
+FIGURES.update({f.__name__: f for f in (rnn_unrolled, sine_predictions, memory_accuracy,
+                                          gradient_reach, char_lstm_loss)})
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 4 or argv[1] not in FIGURES:
         names = ", ".join(FIGURES)

@@ -56,8 +56,9 @@ void run(L& layer, std::istream& in, std::size_t N, std::size_t T, std::size_t D
 
 int main(int argc, char** argv) {
   if (argc > 1) {
-    std::cout << "usage: rnn_io < case.txt\n"
-                 "Reads one recurrent case (see the top of rnn_io.cpp), prints outputs and gradients.\n";
+    std::cout
+        << "usage: rnn_io < case.txt\n"
+           "Reads one recurrent case (see the top of rnn_io.cpp), prints outputs and gradients.\n";
     return std::string(argv[1]) == "--help" ? 0 : 2;
   }
   try {

@@ -65,9 +65,9 @@ TEST_CASE("one LSTM step worked by hand: gates, cell, hidden state and every gra
   lstm.build({1, 2}, rng);
   // Column blocks i | f | g | o, two units each.
   lstm.Wx = {{1, 0, /**/ 0, 0, /**/ 1, 0, /**/ 0, 1},  //
-             {0, 0.5, 0, 0, 0, -0.5, 0, 0}};
+             {0, 0.5, /**/ 0, 0, /**/ 0, -0.5, /**/ 0, 0}};
   lstm.Wh = {{-1, 0, /**/ 0, 1, /**/ 0, 0, /**/ 0, 0},  //
-             {0, 0, 1, 0, 0, 0, 1, 0}};
+             {0, 0, /**/ 1, 0, /**/ 0, 0, /**/ 1, 0}};
   lstm.b = {0, 0, /**/ 1, 1, /**/ 0, 0, /**/ 0, 0};  // forget bias 1, as built
   const Tensor<double> x = {{{1, 2}}};               // N = 1, T = 1
   const Tensor<double> h_prev = {{1, -1}}, c_prev = {{2, -1}};
@@ -82,7 +82,8 @@ TEST_CASE("one LSTM step worked by hand: gates, cell, hidden state and every gra
   const double s1 = 0.7310585786, s2 = 0.8807970780, sm1 = 0.2689414214, t1 = 0.7615941560;
   const Tensor<double> h = lstm.forward(x);
   SUBCASE("forward") {
-    //   i = (0.5, sigma(1)),  f = (0.5, sigma(2)),  g = (tanh 1, -tanh 1),  o = (sigma(-1), sigma(1))
+    //   i = (0.5, sigma(1)),  f = (0.5, sigma(2)),
+    //   g = (tanh 1, -tanh 1),  o = (sigma(-1), sigma(1))
     check_close("gates i f g o", lstm.gates(),
                 Tensor<double>{{{0.5, s1, 0.5, s2, t1, -t1, sm1, s1}}}, 1e-9);
     // c = f c_prev + i g:
@@ -111,8 +112,8 @@ TEST_CASE("one LSTM step worked by hand: gates, cell, hidden state and every gra
     //   dz_g = dg (1 - g^2)  = 0.0300690733 * 0.4199743416, 0.1080551974 * 0.4199743416
     //   dz_o = do o (1 - o)  = 0.8811296283 * 0.1966119332, -0.8932068912 * 0.1966119332
     // With one step and one sequence, db is dz itself:
-    const Tensor<double> dz = {0.0114502153,  -0.0221323210, 0.0300690733, -0.0155187326,
-                               0.0126282393,  0.0453804104,  0.1732405997, -0.1756151337};
+    const Tensor<double> dz = {0.0114502153, -0.0221323210, 0.0300690733, -0.0155187326,
+                               0.0126282393, 0.0453804104,  0.1732405997, -0.1756151337};
     check_close("db = dz", lstm.db, dz, 1e-8);
     // dWx = x^T dz: row d is x_d * dz; dWh = h_prev^T dz: row d is h_prev_d * dz
     for (std::size_t k = 0; k < 8; ++k) {
@@ -151,7 +152,8 @@ TEST_CASE("SimpleRNN and LSTM gradients agree with central differences through t
       const Tensor<double> x = nn::test::random_tensor({N, Ts, D}, rng);
       Tensor<double> h0 = nn::test::random_tensor({N, H}, rng, 0.5);
       Tensor<double> c0 = nn::test::random_tensor({N, H}, rng, 0.5);
-      const Tensor<double> r = nn::test::random_tensor(sequences ? nn::Shape{N, Ts, H} : nn::Shape{N, H}, rng);
+      const Tensor<double> r =
+          nn::test::random_tensor(sequences ? nn::Shape{N, Ts, H} : nn::Shape{N, H}, rng);
 
       nn::SimpleRNN<double> rnn(H, sequences);
       rnn.build({Ts, D}, rng);
@@ -195,6 +197,7 @@ TEST_CASE("SimpleRNN and LSTM gradients agree with central differences through t
 }
 // [recurrent-gradcheck-test]
 
+// [recurrent-initialisation]
 TEST_CASE("recurrent layers start as Keras does: forget bias 1, orthogonal recurrent weights") {
   nn::Generator rng(3);
   nn::LSTM<double> lstm(5);
@@ -210,6 +213,7 @@ TEST_CASE("recurrent layers start as Keras does: forget bias 1, orthogonal recur
       CHECK(dot == doctest::Approx(p == q ? 1.0 : 0.0).scale(1.0));
     }
 }
+// [recurrent-initialisation]
 
 TEST_CASE("float and double LSTMs agree") {
   nn::Generator rng_f(5), rng_d(5);
@@ -238,21 +242,26 @@ TEST_CASE("recurrent layers name the shape they expected") {
     }
     return std::string("no error");
   };
-  CHECK(message([&] { lstm.forward(xt::zeros<double>({2, 7, 5})); }) ==
-        "lstm_1 input: expected (N, T, 3), got (2, 7, 5)");
-  CHECK(message([&] { lstm.forward(xt::zeros<double>({2, 3})); }) ==
-        "lstm_1 input: expected (N, T, 3), got (2, 3)");
-  CHECK(message([&] { lstm.set_initial_state(xt::zeros<double>({2, 5}), {}); }) ==
-        "lstm_1 initial state: expected (N, 4), got (2, 5)");
+  CHECK(message([&] {
+          lstm.forward(xt::zeros<double>({2, 7, 5}));
+        }) == "lstm_1 input: expected (N, T, 3), got (2, 7, 5)");
+  CHECK(message([&] {
+          lstm.forward(xt::zeros<double>({2, 3}));
+        }) == "lstm_1 input: expected (N, T, 3), got (2, 3)");
+  CHECK(message([&] {
+          lstm.set_initial_state(xt::zeros<double>({2, 5}), {});
+        }) == "lstm_1 initial state: expected (N, 4), got (2, 5)");
   lstm.set_initial_state(xt::zeros<double>({3, 4}), xt::zeros<double>({3, 4}));
-  CHECK(message([&] { lstm.forward(xt::zeros<double>({2, 7, 3})); }) ==
-        "lstm_1 initial state: expected (2, 4), got (3, 4)");
+  CHECK(message([&] {
+          lstm.forward(xt::zeros<double>({2, 7, 3}));
+        }) == "lstm_1 initial state: expected (2, 4), got (3, 4)");
   nn::SimpleRNN<double> rnn(4);
   CHECK(message([&] { rnn.build({3}, rng); }) == "simple_rnn build: expected (T, D), got (3,)");
   rnn.build({7, 3}, rng);
   rnn.forward(xt::zeros<double>({2, 7, 3}));
-  CHECK(message([&] { rnn.backward(xt::zeros<double>({2, 7, 4})); }) ==
-        "simple_rnn backward dy: expected (2, 4), got (2, 7, 4)");
+  CHECK(message([&] {
+          rnn.backward(xt::zeros<double>({2, 7, 4}));
+        }) == "simple_rnn backward dy: expected (2, 4), got (2, 7, 4)");
 }
 
 // [embedding-example]
@@ -304,7 +313,8 @@ TEST_CASE("a Dense at every step and the cross-entropy over every step") {
   const Tensor<double> targets = {{0, 3, 2}, {1, 1, 0}};
   ce.forward(logits, targets);
   const Tensor<double> dz = ce.backward();
-  const auto rc = nn::gradcheck([&] { return double(ce.forward(logits, targets)); }, logits, dz, "dz");
+  const auto rc =
+      nn::gradcheck([&] { return double(ce.forward(logits, targets)); }, logits, dz, "dz");
   INFO(rc.report());
   CHECK(rc.max_rel_error < 1e-7);
   CHECK_THROWS_AS(ce.forward(logits, Tensor<double>{{0, 1}, {1, 1}}), nn::shape_error);
@@ -335,7 +345,7 @@ TEST_CASE("clipnorm scales all gradients together when their global norm is too 
 TEST_CASE("sampling with a temperature sharpens or flattens the softmax") {
   nn::Generator rng(8);
   const Tensor<double> z = {0.0, std::log(3.0)};  // softmax: (1/4, 3/4)
-  CHECK(nn::sample(z, 0.0, rng) == 1);             // temperature 0: the most likely class
+  CHECK(nn::sample(z, 0.0, rng) == 1);            // temperature 0: the most likely class
   auto frequency_of_1 = [&](double tau) {
     int ones = 0;
     for (int k = 0; k < 20000; ++k) ones += nn::sample(z, tau, rng) == 1;
@@ -344,7 +354,8 @@ TEST_CASE("sampling with a temperature sharpens or flattens the softmax") {
   // tau = 1: p_1 = 3/4.  tau = 0.5: p ∝ (1, 3^2) -> 9/10.  tau = 2: p ∝ (1, sqrt 3) -> 0.634
   CHECK(frequency_of_1(1.0) == doctest::Approx(0.75).epsilon(0.02));
   CHECK(frequency_of_1(0.5) == doctest::Approx(0.9).epsilon(0.02));
-  CHECK(frequency_of_1(2.0) == doctest::Approx(std::sqrt(3.0) / (1 + std::sqrt(3.0))).epsilon(0.02));
+  CHECK(frequency_of_1(2.0) ==
+        doctest::Approx(std::sqrt(3.0) / (1 + std::sqrt(3.0))).epsilon(0.02));
   CHECK_THROWS_AS(nn::sample(z, -1.0, rng), std::invalid_argument);
 }
 // [sample-example]

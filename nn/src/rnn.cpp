@@ -2,11 +2,10 @@
 
 #include <cmath>
 #include <cstring>
+#include <xtensor/xview.hpp>
 
 #include "nn/gemm.hpp"
 #include "nn/init.hpp"
-
-#include <xtensor/xview.hpp>
 
 namespace nn {
 
@@ -68,6 +67,7 @@ Tensor<T> SimpleRNN<T>::final_h() const {
 }
 // [rnn-build]
 
+// [rnn-checks]
 namespace {
 // Any number of steps T is accepted; D is fixed by build.
 template <class T>
@@ -82,6 +82,7 @@ void check_state(const Layer<T>& layer, const Tensor<T>& s, std::size_t N, std::
                       "(" + std::to_string(N) + ", " + std::to_string(H) + ")", shape_of(s));
 }
 }  // namespace
+// [rnn-checks]
 
 // [rnn-forward]
 // x: (N, T, D), Wx: (D, H), Wh: (H, H), b: (H,)  ->  y: (N, T, H), or (N, H) for the last step
@@ -102,9 +103,12 @@ const Tensor<T>& SimpleRNN<T>::forward(const Tensor<T>& x) {
   for (std::size_t t = 0; t < Ts; ++t) {
     for (std::size_t n = 0; n < N; ++n) {  // h_{t-1}, kept for dWh
       T* hp = &hprev_(n, t, 0);
-      if (t > 0) std::memcpy(hp, &h_(n, t - 1, 0), H * sizeof(T));
-      else if (h0_.dimension() != 0) std::memcpy(hp, &h0_(n, 0), H * sizeof(T));
-      else std::fill(hp, hp + H, T(0));
+      if (t > 0)
+        std::memcpy(hp, &h_(n, t - 1, 0), H * sizeof(T));
+      else if (h0_.dimension() != 0)
+        std::memcpy(hp, &h0_(n, 0), H * sizeof(T));
+      else
+        std::fill(hp, hp + H, T(0));
     }
     T* zt = h_.data() + t * H;
     gemm(false, false, N, H, H, T(1), hprev_.data() + t * H, Ts * H, Wh.data(), H, T(1), zt,
@@ -133,15 +137,16 @@ const Tensor<T>& SimpleRNN<T>::backward(const Tensor<T>& dy) {
       for (std::size_t j = 0; j < H; ++j) {
         // h_t feeds the output (dy) and the next step (dh_): dL/dh_t = dy_t + dh_
         T dh = dh_(n, j);
-        if (return_sequences_) dh += dy(n, t, j);
-        else if (t == Ts - 1) dh += dy(n, j);
+        if (return_sequences_)
+          dh += dy(n, t, j);
+        else if (t == Ts - 1)
+          dh += dy(n, j);
         // h_t = tanh(z_t)  =>  dz_t = dh_t (1 - h_t^2)
         const T h = h_(n, t, j);
         dz_(n, t, j) = dh * (T(1) - h * h);
       }
     // z_t = ... + h_{t-1} Wh  =>  dL/dh_{t-1} = dz_t Wh^T, handed to step t - 1
-    gemm(false, true, N, H, H, T(1), dz_.data() + t * H, Ts * H, Wh.data(), H, T(0), dh_.data(),
-         H);
+    gemm(false, true, N, H, H, T(1), dz_.data() + t * H, Ts * H, Wh.data(), H, T(0), dh_.data(), H);
   }
   dh0 = dh_;  // what reached h_{-1}
   // The weights are shared by every step, so their gradients are sums over steps;

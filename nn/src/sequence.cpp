@@ -68,9 +68,9 @@ T SequenceCrossEntropy<T>::forward(const Tensor<T>& z, const Tensor<T>& t) {
   if (z.dimension() != 3 || t.dimension() != 2 || t.shape(0) != z.shape(0) ||
       t.shape(1) != z.shape(1))
     throw shape_error(name() + " targets",
-                      z.dimension() == 3
-                          ? "(" + std::to_string(z.shape(0)) + ", " + std::to_string(z.shape(1)) + ")"
-                          : "(N, T) with logits (N, T, V)",
+                      z.dimension() == 3 ? "(" + std::to_string(z.shape(0)) + ", " +
+                                               std::to_string(z.shape(1)) + ")"
+                                         : "(N, T) with logits (N, T, V)",
                       shape_of(t));
   const std::size_t rows = z.shape(0) * z.shape(1), V = z.shape(2);
   resize_if_needed(z_flat_, {rows, V});

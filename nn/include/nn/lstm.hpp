@@ -51,7 +51,8 @@ class LSTM : public Layer<T> {
       : units_(units), return_sequences_(return_sequences) {}
 
   std::string kind() const override { return "lstm"; }
-  /// @brief Expects `(T, D)`; creates `Wx (D, 4H)`, `Wh (H, 4H)`, `b (4H,)`; returns `(T, H)` or `(H,)`.
+  /// @brief Expects `(T, D)`; creates `Wx (D, 4H)`, `Wh (H, 4H)`, `b (4H,)`; returns `(T, H)` or
+  /// `(H,)`.
   Shape build(const Shape& in_shape, Generator& rng) override;
   const Tensor<T>& forward(const Tensor<T>& x) override;
   const Tensor<T>& backward(const Tensor<T>& dy) override;
@@ -59,7 +60,8 @@ class LSTM : public Layer<T> {
     return {{"Wx", &Wx, &dWx}, {"Wh", &Wh, &dWh}, {"b", &b, &db}};
   }
 
-  /// @brief The states \f$ h_{-1}, c_{-1} \f$ `(N, H)` for the following forwards; default-constructed tensors `{}` mean zeros.
+  /// @brief The states \f$ h_{-1}, c_{-1} \f$ `(N, H)` for the following forwards;
+  /// default-constructed tensors `{}` mean zeros.
   void set_initial_state(const Tensor<T>& h0, const Tensor<T>& c0);
   /// @brief The last step's hidden state \f$ h_{T-1} \f$ `(N, H)` of the most recent forward.
   Tensor<T> final_h() const;

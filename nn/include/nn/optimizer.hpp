@@ -35,7 +35,7 @@ class Optimizer {
   /// over *all* parameters exceeds it, every gradient is scaled (in place) by
   /// `clipnorm` \f$ / \|g\| \f$: the step keeps its direction and its length is capped.
   /// This is PyTorch's `clip_grad_norm_` and Keras's `global_clipnorm` (Keras's
-  /// `clipnorm` caps each tensor on its own). Applied before weight decay. @ingroup ch07
+  /// `clipnorm` caps each tensor on its own). Applied before weight decay.
   T clipnorm = 0;
   /// @brief The global gradient norm \f$ \|g\| \f$ measured by the last step, before clipping.
   T last_grad_norm = 0;

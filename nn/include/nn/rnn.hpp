@@ -39,7 +39,8 @@ class SimpleRNN : public Layer<T> {
       : units_(units), return_sequences_(return_sequences) {}
 
   std::string kind() const override { return "simple_rnn"; }
-  /// @brief Expects `(T, D)`; creates `Wx (D, H)`, `Wh (H, H)`, `b (H,)`; returns `(T, H)` or `(H,)`.
+  /// @brief Expects `(T, D)`; creates `Wx (D, H)`, `Wh (H, H)`, `b (H,)`; returns `(T, H)` or
+  /// `(H,)`.
   Shape build(const Shape& in_shape, Generator& rng) override;
   const Tensor<T>& forward(const Tensor<T>& x) override;
   const Tensor<T>& backward(const Tensor<T>& dy) override;
@@ -47,7 +48,8 @@ class SimpleRNN : public Layer<T> {
     return {{"Wx", &Wx, &dWx}, {"Wh", &Wh, &dWh}, {"b", &b, &db}};
   }
 
-  /// @brief The state \f$ h_{-1} \f$ `(N, H)` for the following forwards; a default-constructed tensor `{}` means zeros.
+  /// @brief The state \f$ h_{-1} \f$ `(N, H)` for the following forwards; a default-constructed
+  /// tensor `{}` means zeros.
   void set_initial_state(const Tensor<T>& h0);
   /// @brief The last step's hidden state \f$ h_{T-1} \f$ `(N, H)` of the most recent forward.
   Tensor<T> final_h() const;

@@ -66,7 +66,8 @@ class SequenceCrossEntropy : public Loss<T> {
 };
 
 /**
- * @brief Draws one class from \f$ p_v \propto e^{z_v / \tau} \f$: the softmax of the logits at temperature \f$ \tau \f$.
+ * @brief Draws one class from \f$ p_v \propto e^{z_v / \tau} \f$: the softmax of the logits at
+ * temperature \f$ \tau \f$.
  *
  * \f$ \tau = 1 \f$ samples the model's own distribution; \f$ \tau < 1 \f$
  * sharpens it (safer, more repetitive text), \f$ \tau > 1 \f$ flattens it
