@@ -174,7 +174,8 @@ def main():
             program = os.path.join(args.build, "chapters", *(("09_mnist_cnn", "mnist_cnn") if args.model == "cnn"
                                                             else ("04_gradient_descent", "mlp_mnist")))
             cmd = [program, "--data", args.data, "--epochs", str(args.epochs), "--batch-size",
-                   str(args.batch_size), "--seed", str(seed), "--bench-json", os.path.join(tmp, "cpp.json")]
+                   str(args.batch_size), "--seed", str(seed), "--bench-json", os.path.join(tmp, "cpp.json"),
+                   "--validation-split", "0"]  # all training images, as the PyTorch side
             if args.model == "mlp":
                 cmd += ["--lr", str(args.lr)]
             print(f"\nseed {seed}, C++:", " ".join(cmd), flush=True)
