@@ -349,23 +349,6 @@ FIGURES.update({f.__name__: f for f in (im2col, cnn_filters, cnn_feature_maps, c
                                           cnn_misclassified, cnn_learning_curve)})
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 4 or argv[1] not in FIGURES:
-        names = ", ".join(FIGURES)
-        print(f"usage: figures.py <{names}> <generated-dir> <output.png>", file=sys.stderr)
-        return 2
-    name, generated, output = argv[1], Path(argv[2]), Path(argv[3])
-    fig = FIGURES[name](generated)
-    fig.tight_layout()
-    # No timestamp or version in the PNG: same data, same bytes.
-    fig.savefig(output, dpi=120, metadata={"Software": None})
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))
-
-
 def _runs(path: Path) -> dict[str, dict[str, list[float]]]:
     """A long CSV with a `run` column, as {run: {column: values}} in file order."""
     runs: dict[str, dict[str, list[float]]] = {}
@@ -469,3 +452,21 @@ def capacity_sweep(generated: Path):
 
 FIGURES.update({f.__name__: f for f in (overfitting_curves, regularized_validation, underfitting,
                                           capacity_sweep)})
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 4 or argv[1] not in FIGURES:
+        names = ", ".join(FIGURES)
+        print(f"usage: figures.py <{names}> <generated-dir> <output.png>", file=sys.stderr)
+        return 2
+    name, generated, output = argv[1], Path(argv[2]), Path(argv[3])
+    fig = FIGURES[name](generated)
+    fig.tight_layout()
+    # No timestamp or version in the PNG: same data, same bytes.
+    fig.savefig(output, dpi=120, metadata={"Software": None})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
+

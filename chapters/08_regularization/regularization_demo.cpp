@@ -229,9 +229,22 @@ int main(int argc, char** argv) {
     // [demo-noise]
     // How far a test accuracy p measured on n examples moves by chance: sqrt(p (1 - p) / n).
     const double p = over[0].test_accuracy, n = double(split.test.size());
-    std::cout << "Standard error of a test accuracy of " << fixed(p) << " on " << split.test.size()
-              << " examples: sqrt(p (1 - p) / n) = " << fixed(std::sqrt(p * (1 - p) / n))
-              << "; differences below about twice that are noise.\n";
+    const double se = std::sqrt(p * (1 - p) / n);
+    std::cout << "\nStandard error of a test accuracy of " << fixed(p) << " on " << split.test.size()
+              << " examples: sqrt(p (1 - p) / n) = " << fixed(se) << ".\n"
+              << "Against the unregularized run (test accuracy; validation loss):\n";
+    for (std::size_t i = 1; i < over.size(); ++i) {
+      const double gain = over[i].test_accuracy - p;
+      const char* verdict = gain > 2 * se ? "better, by more than two standard errors"
+                            : gain > 0    ? "higher, but within two standard errors (noise)"
+                            : gain > -2 * se ? "not higher, within two standard errors (noise)"
+                                             : "worse, by more than two standard errors";
+      std::cout << "  " << std::left << std::setw(22) << over[i].name << std::right
+                << (gain >= 0 ? " +" : " ") << fixed(gain) << " (" << std::showpos
+                << std::setprecision(1) << std::fixed << gain / se << std::noshowpos
+                << " SE): " << verdict << "; validation loss "
+                << (over[i].val_loss < over[0].val_loss ? "lower" : "not lower") << "\n";
+    }
     // [demo-noise]
     for (const Run& run : underfitted) under.push_back(train_and_test(run, split, epochs, batch_size, seed));
     print_table("Underfitting:", under);
