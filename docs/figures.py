@@ -124,14 +124,19 @@ def learning_rates(generated: Path):
 
 def learning_curves(generated: Path):
     """Chapter 4: training and validation accuracy per epoch of the MLP on Fashion-MNIST and MNIST."""
-    runs = (("fashion_history.csv", "Fashion-MNIST"), ("mnist_history.csv", "MNIST digits"))
+    runs = (("fashion_history.csv", "mlp_fashion.txt", "Fashion-MNIST"),
+            ("mnist_history.csv", "mlp_digits.txt", "MNIST digits"))
     fig, axes = plt.subplots(1, len(runs), figsize=(9, 3.8), sharey=True)
-    for ax, (file, title) in zip(axes, runs):
+    for ax, (file, output, title) in zip(axes, runs):
         columns = read_columns(generated / "04_gradient_descent" / file)
         ax.plot(columns["epoch"], columns["accuracy"], marker="o", label="training accuracy",
                 linewidth=1.8)
-        ax.plot(columns["epoch"], columns["val_accuracy"], marker="s", label="test accuracy",
-                linewidth=1.8)
+        ax.plot(columns["epoch"], columns["val_accuracy"], marker="^",
+                label="validation accuracy", linewidth=1.8)
+        text = (generated / "04_gradient_descent" / output).read_text()
+        test = float(text.split("test accuracy ")[1].split(";")[0])  # measured once, at the end
+        ax.plot([columns["epoch"][-1]], [test], marker="s", markersize=8, linestyle="none",
+                color="black", label=f"test accuracy: {test:.4f}")
         ax.set_xticks(columns["epoch"])
         ax.set_xlabel("epoch")
         ax.set_title(f"784-128-10 MLP, {title}")
@@ -319,6 +324,12 @@ def cnn_learning_curve(generated: Path):
     left.set_title("Cross-entropy")
     right.plot(history["epoch"], history["accuracy"], marker="o", linewidth=1.8,
                label="training accuracy (over the epoch)")
+    if "val_accuracy" in history:  # --validation-split: held-out training images, each epoch
+        left.plot(history["epoch"], history["val_loss"], marker="^", linewidth=1.8,
+                  label="validation loss")
+        left.legend(loc="upper right")
+        right.plot(history["epoch"], history["val_accuracy"], marker="^", linewidth=1.8,
+                   label="validation accuracy (after the epoch)")
     right.plot([history["epoch"][-1]], [test_accuracy], marker="s", markersize=8,
                linestyle="none", label=f"test accuracy after training: {test_accuracy:.4f}")
     right.set_ylabel("accuracy")
@@ -503,6 +514,111 @@ FIGURES.update({f.__name__: f for f in (rnn_unrolled, sine_predictions, memory_a
                                           gradient_reach, char_lstm_loss)})
 
 
+def _runs(path: Path) -> dict[str, dict[str, list[float]]]:
+    """A long CSV with a `run` column, as {run: {column: values}} in file order."""
+    runs: dict[str, dict[str, list[float]]] = {}
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            columns = runs.setdefault(row["run"], {})
+            for k, v in row.items():
+                if k != "run":
+                    columns.setdefault(k, []).append(float(v))
+    return runs
+
+
+def overfitting_curves(generated: Path):
+    """Chapter 8: the unregularized over-large MLP: training accuracy to 1, validation loss turning up."""
+    runs = _runs(generated / "08_regularization" / "regularized_curves.csv")
+    name = next(iter(runs))  # the first run is the one without a regularizer
+    c = runs[name]
+    best = min(range(len(c["val_loss"])), key=lambda e: c["val_loss"][e])
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
+    left.plot(c["epoch"], c["loss"], label="training loss (over the epoch)", linewidth=1.8)
+    left.plot(c["epoch"], c["val_loss"], label="validation loss", linewidth=1.8)
+    left.axvline(c["epoch"][best], color="gray", linestyle=":",
+                 label=f"lowest validation loss (epoch {int(c['epoch'][best])})")
+    left.set_yscale("log")
+    left.set_ylabel("cross-entropy (log scale)")
+    left.legend(loc="lower left", fontsize=8)
+    right.plot(c["epoch"], c["accuracy"], label="training accuracy", linewidth=1.8)
+    right.plot(c["epoch"], c["val_accuracy"], label="validation accuracy", linewidth=1.8)
+    right.set_ylabel("accuracy")
+    right.legend(loc="lower right", fontsize=8)
+    for ax in (left, right):
+        ax.set_xlabel("epoch")
+        ax.grid(True, alpha=0.3)
+    fig.suptitle(f"Overfitting: {name}, 800 training digits", fontsize=11)
+    return fig
+
+
+def regularized_validation(generated: Path):
+    """Chapter 8: validation loss and accuracy per epoch of the same MLP with each regularizer."""
+    runs = _runs(generated / "08_regularization" / "regularized_curves.csv")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.9))
+    for i, (name, c) in enumerate(runs.items()):
+        style = dict(linewidth=2.4 if i == 0 else 1.5, color="black" if i == 0 else None,
+                     linestyle="--" if i == 0 else "-")
+        left.plot(c["epoch"], c["val_loss"], label=name, **style)
+        right.plot(c["epoch"], c["val_accuracy"], label=name, **style)
+    left.set_ylabel("validation loss")
+    left.set_yscale("log")
+    right.set_ylabel("validation accuracy")
+    right.legend(loc="lower right", fontsize=8)
+    for ax in (left, right):
+        ax.set_xlabel("epoch")
+        ax.grid(True, alpha=0.3)
+    return fig
+
+
+def underfitting(generated: Path):
+    """Chapter 8: training, validation and test accuracy of the underfitted runs beside the baseline."""
+    path = generated / "08_regularization"
+    rows = []
+    for file in ("regularized_results.csv", "underfitted_results.csv"):
+        with open(path / file, newline="") as f:
+            found = list(csv.DictReader(f))
+        rows += found[:1] if file.startswith("regularized") else found
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    width = 0.27
+    for k, (column, label) in enumerate((("train_accuracy", "training"),
+                                         ("val_accuracy", "validation"),
+                                         ("test_accuracy", "test (once, at the end)"))):
+        xs = [i + (k - 1) * width for i in range(len(rows))]
+        ax.bar(xs, [float(r[column]) for r in rows], width, label=label)
+    ax.set_xticks(range(len(rows)))
+    ax.set_xticklabels([r["run"] for r in rows], fontsize=8)
+    ax.set_ylabel("accuracy")
+    ax.set_ylim(0, 1.05)
+    ax.legend(loc="upper right", fontsize=8)
+    ax.grid(True, axis="y", alpha=0.3)
+    return fig
+
+
+def capacity_sweep(generated: Path):
+    """Chapter 8: hidden width against training and validation accuracy: underfitting, then overfitting."""
+    c = read_columns(generated / "08_regularization" / "capacity.csv")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
+    left.plot(c["width"], c["train_accuracy"], marker="o", label="training accuracy", linewidth=1.8)
+    left.plot(c["width"], c["val_accuracy"], marker="s", label="validation accuracy", linewidth=1.8)
+    left.set_ylabel("accuracy")
+    left.legend(loc="lower right", fontsize=8)
+    right.plot(c["width"], c["val_loss"], marker="s", color="C1", linewidth=1.8)
+    right.set_ylabel("validation loss")
+    best = min(range(len(c["width"])), key=lambda i: c["val_loss"][i])
+    right.axvline(c["width"][best], color="gray", linestyle=":",
+                  label=f"lowest validation loss (width {int(c['width'][best])})")
+    right.legend(loc="upper right", fontsize=8)
+    for ax in (left, right):
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("hidden width w (784-w-w-10)")
+        ax.grid(True, alpha=0.3)
+    return fig
+
+
+FIGURES.update({f.__name__: f for f in (overfitting_curves, regularized_validation, underfitting,
+                                          capacity_sweep)})
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 4 or argv[1] not in FIGURES:
         names = ", ".join(FIGURES)
@@ -518,3 +634,4 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv))
+

@@ -310,7 +310,8 @@ def main():
     for r, seed in enumerate(seeds):
         cpp_json = os.path.join(tmp, "cpp.json")
         cmd = [program, "--data", args.data, "--epochs", str(args.epochs), "--batch-size",
-               str(args.batch_size), "--seed", str(seed), "--bench-json", cpp_json]
+               str(args.batch_size), "--seed", str(seed), "--bench-json", cpp_json,
+               "--validation-split", "0"]  # all training images, as the PyTorch side
         if args.model == "lstm":
             cmd = [program, "--steps", str(args.steps), "--seed", str(seed), "--sample-every",
                    str(args.steps), "--bench-json", cpp_json]

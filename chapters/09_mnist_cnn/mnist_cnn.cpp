@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
   CLI::App app{"The Keras MNIST convnet in C++: Conv32-Pool-Conv64-Pool-Conv64-Dense64-Dense10"};
   std::size_t epochs = 5, batch_size = 64, limit = 0;
   std::uint64_t seed = 42;
+  double validation_split = 0.1;
   std::string data = "mnist", out, bench_json, load, save;
   app.add_option("--data", data,
                  "'mnist' (the official 60,000/10,000, or the directory in $NN_MNIST_DIR), "
@@ -94,6 +95,9 @@ int main(int argc, char** argv) {
   app.add_option("--batch-size", batch_size, "examples per step")->capture_default_str();
   app.add_option("--seed", seed, "seed for weights and shuffling")->capture_default_str();
   app.add_option("--limit", limit, "train on the first N examples only (0: all)");
+  app.add_option("--validation-split", validation_split,
+                 "fraction of the training images held out to validate each epoch (0: none)")
+      ->capture_default_str()->check(CLI::Range(0.0, 0.9));
   app.add_option("--out", out, "directory for history.csv and the figures' data");
   app.add_option("--bench-json", bench_json, "file for epoch times and accuracy (benchmark.py)");
   app.add_option("--load", load,
@@ -124,7 +128,8 @@ int main(int argc, char** argv) {
     if (!load.empty()) nn::load_checkpoint(model, load);  // --load: start from saved weights
     // [keras-model]
     const nn::History history =
-        model.fit(train.x, train.y, {.epochs = epochs, .batch_size = batch_size});
+        model.fit(train.x, train.y, {.epochs = epochs, .batch_size = batch_size,
+                                     .validation_split = validation_split});
 
     const nn::Evaluation result = model.evaluate(test.x, test.y);
     std::cout << "test loss " << result.loss << ", test accuracy " << result.accuracy << "\n";

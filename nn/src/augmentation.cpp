@@ -32,6 +32,7 @@ std::vector<std::ptrdiff_t> rotation_map(std::size_t H, std::size_t Wd, double a
 }
 // [augmentation-maps]
 
+// [augmentation-warp]
 template <class T>
 Shape RandomWarp<T>::build(const Shape& in_shape, Generator& rng) {
   if (in_shape.size() != 3) throw shape_error(this->name() + " build", "(C, H, Wd)", in_shape);
@@ -40,7 +41,6 @@ Shape RandomWarp<T>::build(const Shape& in_shape, Generator& rng) {
   return in_shape;
 }
 
-// [augmentation-warp]
 // x: (N, C, H, Wd)  ->  y: (N, C, H, Wd); y[n, c, p] = x[n, c, src_n[p]], or 0 where src_n[p] = -1
 template <class T>
 const Tensor<T>& RandomWarp<T>::forward(const Tensor<T>& x) {

@@ -5,6 +5,7 @@
 
 namespace nn {
 
+// [batchnorm-build]
 template <class T>
 BatchNormalization<T>::BatchNormalization(double momentum, double epsilon)
     : momentum_(momentum), epsilon_(epsilon) {
@@ -12,7 +13,6 @@ BatchNormalization<T>::BatchNormalization(double momentum, double epsilon)
     throw std::invalid_argument("batch_normalization: momentum must be in [0, 1], epsilon >= 0");
 }
 
-// [batchnorm-build]
 template <class T>
 Shape BatchNormalization<T>::build(const Shape& in_shape, Generator&) {
   if (in_shape.empty())

@@ -134,6 +134,7 @@ std::string read_file(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// [checkpoint-state]
 // What a checkpoint holds of a layer: its trainable params, then its state (batch norm's
 // running averages), which no gradient trains but inference needs.
 template <class T>
@@ -142,6 +143,7 @@ std::vector<Param<T>> saved_tensors(Layer<T>& layer) {
   for (const Param<T>& s : layer.state()) all.push_back(s);
   return all;
 }
+// [checkpoint-state]
 
 }  // namespace
 

@@ -4,13 +4,13 @@
 
 namespace nn {
 
+// [dropout-build]
 template <class T>
 Dropout<T>::Dropout(double rate) : rate_(rate) {
   if (!(rate >= 0 && rate < 1))
     throw std::invalid_argument("dropout: rate must be in [0, 1), got " + std::to_string(rate));
 }
 
-// [dropout-build]
 template <class T>
 Shape Dropout<T>::build(const Shape& in_shape, Generator& rng) {
   if (in_shape.empty()) throw shape_error(this->name() + " build", "any (D1, D2, ...)", in_shape);

@@ -4,12 +4,12 @@
 
 namespace nn {
 
+// [early-stopping]
 void EarlyStopping::reset() {
   best = std::numeric_limits<double>::quiet_NaN();
   best_epoch = wait = stopped_epoch = 0;
 }
 
-// [early-stopping]
 bool EarlyStopping::update(std::size_t epoch, double value) {
   // better by more than min_delta: lower for a loss, higher for an accuracy
   const bool improved = std::isnan(best) ||

@@ -195,6 +195,7 @@ std::string progress_bar(std::size_t done, std::size_t total) {
 
 }  // namespace
 
+// [fit]
 template <class T>
 History Sequential<T>::fit(const Tensor<T>& x, const Tensor<T>& y, const FitOptions<T>& options,
                            std::ostream* log) {
@@ -273,6 +274,7 @@ void Sequential<T>::restore(const std::vector<Tensor<T>>& saved) {
     for (auto& s : layer->state()) *s.value = saved[i++];
   }
 }
+// [fit]
 
 // [run-epoch-loop]
 template <class T>
@@ -288,15 +290,20 @@ void Sequential<T>::run_epoch(const Tensor<T>& x, const Tensor<T>& y, const FitO
   // [run-epoch-loop]
 
   set_training(true);
-  double loss_sum = 0, penalty_sum = 0;
+  double loss_sum = 0;
   std::size_t seen = 0, correct = 0;
+  // [epoch-penalty]
+  double penalty_sum = 0;  // the layers' penalties R(W), summed like the loss
   bool penalized = false;
   for (auto& layer : layers_) penalized = penalized || layer->penalty() != 0;
+  // [epoch-penalty]
   auto last_print = start;
   auto metrics_text = [&](double loss, double accuracy) {
     std::ostringstream o;
     o << std::fixed << std::setprecision(4) << " - loss: " << loss;
+    // [epoch-penalty]
     if (penalized) o << " - penalty: " << penalty_sum / std::max<std::size_t>(seen, 1);
+    // [epoch-penalty]
     if (wants_accuracy()) o << " - accuracy: " << accuracy;
     return o.str();
   };
@@ -313,7 +320,9 @@ void Sequential<T>::run_epoch(const Tensor<T>& x, const Tensor<T>& y, const FitO
                            std::to_string(optimizer_->learning_rate) + ")");
     if (wants_accuracy()) correct += count_correct(*last_output_, y_batch_);
     loss_sum += static_cast<double>(loss) * count;
+    // [epoch-penalty]
     penalty_sum += last_penalty_ * count;
+    // [epoch-penalty]
     seen += count;
     const auto now = clock::now();
     if (live && (now - last_print > std::chrono::milliseconds(250) || step + 1 == steps)) {
@@ -328,7 +337,9 @@ void Sequential<T>::run_epoch(const Tensor<T>& x, const Tensor<T>& y, const FitO
   const double seconds = std::chrono::duration<double>(clock::now() - start).count();
   history.seconds.push_back(seconds);
   history.record("loss", loss_sum / N);  // the data loss alone, comparable with val_loss
+  // [epoch-penalty]
   if (penalized) history.record("penalty", penalty_sum / N);
+  // [epoch-penalty]
   if (wants_accuracy()) history.record("accuracy", double(correct) / N);
   std::string val_text;
   if (options.validation_data.x) {
@@ -420,10 +431,12 @@ std::string Sequential<T>::summary() const {
     std::size_t count = 0;
     for (auto& p : layers_[i]->params()) count += p.value->size();
     total += count;
+    // [summary-state]
     for (auto& s : layers_[i]->state()) {  // batch norm's running averages, counted as Keras does
       frozen += s.value->size();
       count += s.value->size();
     }
+    // [summary-state]
     std::ostringstream label;
     label << layers_[i]->name() << " (" << layers_[i]->kind() << ")";
     o << " " << std::setw(36) << label.str() << std::setw(22) << shape_text(shapes_[i + 1])
