@@ -4,6 +4,7 @@
 
 #include "nn/gradcheck.hpp"
 #include "nn/neuron.hpp"
+#include "test_support.hpp"
 
 // The functions under test, defined in exercises/01_neuron/ (or solutions/01_neuron/).
 namespace ex {
@@ -14,7 +15,13 @@ nn::Tensor<double> neuron_forward(const nn::Tensor<double>& x, const nn::Tensor<
 void neuron_backward(const nn::Tensor<double>& x, const nn::Tensor<double>& w,
                      const nn::Tensor<double>& a, const nn::Tensor<double>& da,
                      nn::Tensor<double>& dx, nn::Tensor<double>& dw, double& db);
+double gelu(double z);
+double gelu_derivative(double z);
 }  // namespace ex
+
+using nn::test::check_close;
+using nn::test::check_value;
+using nn::test::leftover;
 
 namespace {
 // Central difference of f at z, the check every derivative must agree with.
@@ -27,15 +34,15 @@ double central_difference(F f, double z, double h = 1e-5) {
 TEST_SUITE("ex1.1") {
   TEST_CASE("sigmoid'(z) equals the values worked by hand and central differences") {
     // sigmoid(0) = 0.5, so sigmoid'(0) = 0.5 * (1 - 0.5) = 0.25
-    CHECK(ex::sigmoid_derivative(0.0) == doctest::Approx(0.25));
+    check_value("sigmoid'(0)", ex::sigmoid_derivative(0.0), 0.25);
     // sigmoid(2) = 0.880797, so sigmoid'(2) = 0.880797 * 0.119203 = 0.104994
-    CHECK(ex::sigmoid_derivative(2.0) == doctest::Approx(0.104994).epsilon(1e-5));
+    check_value("sigmoid'(2)", ex::sigmoid_derivative(2.0), 0.104994, 1e-6);
     // the sigmoid is symmetric about 0: sigmoid'(-z) = sigmoid'(z)
-    CHECK(ex::sigmoid_derivative(-3.0) == doctest::Approx(ex::sigmoid_derivative(3.0)));
+    check_value("sigmoid'(-3)", ex::sigmoid_derivative(-3.0), ex::sigmoid_derivative(3.0));
     for (double z : {-4.0, -1.0, 0.3, 1.7, 5.0}) {
-      CAPTURE(z);
       auto sigmoid = [](double t) { return 1 / (1 + std::exp(-t)); };
-      CHECK(ex::sigmoid_derivative(z) == doctest::Approx(central_difference(sigmoid, z)));
+      check_value("sigmoid'(" + std::to_string(z) + ")", ex::sigmoid_derivative(z),
+                  central_difference(sigmoid, z), 1e-8);
     }
   }
 }
@@ -43,13 +50,13 @@ TEST_SUITE("ex1.1") {
 TEST_SUITE("ex1.2") {
   TEST_CASE("tanh'(z) equals the values worked by hand and central differences") {
     // tanh(0) = 0, so tanh'(0) = 1 - 0^2 = 1
-    CHECK(ex::tanh_derivative(0.0) == doctest::Approx(1.0));
+    check_value("tanh'(0)", ex::tanh_derivative(0.0), 1.0);
     // tanh(1) = 0.761594, so tanh'(1) = 1 - 0.580026 = 0.419974
-    CHECK(ex::tanh_derivative(1.0) == doctest::Approx(0.419974).epsilon(1e-5));
+    check_value("tanh'(1)", ex::tanh_derivative(1.0), 0.419974, 1e-6);
     for (double z : {-3.0, -0.5, 0.2, 2.5}) {
-      CAPTURE(z);
       auto tanh = [](double t) { return std::tanh(t); };
-      CHECK(ex::tanh_derivative(z) == doctest::Approx(central_difference(tanh, z)));
+      check_value("tanh'(" + std::to_string(z) + ")", ex::tanh_derivative(z),
+                  central_difference(tanh, z), 1e-8);
     }
   }
 }
@@ -62,18 +69,17 @@ TEST_SUITE("ex1.3") {
     const nn::Tensor<double> a = ex::neuron_forward(x, w, 0.5);
     REQUIRE(a(0) == 0.5);
     const nn::Tensor<double> da = {-0.5};
-    nn::Tensor<double> dx = xt::zeros<double>({1, 2});
-    nn::Tensor<double> dw = xt::zeros<double>({2});
-    double db = 99;  // must be overwritten, not added to
+    // the outputs hold leftovers: they must be set, not added to
+    nn::Tensor<double> dx = nn::test::filled({1, 2}, leftover);
+    nn::Tensor<double> dw = nn::test::filled({2}, leftover);
+    double db = leftover;
     ex::neuron_backward(x, w, a, da, dx, dw, db);
     // dL/dz = -0.5 * 0.5 * (1 - 0.5) = -0.125
-    CHECK(db == doctest::Approx(-0.125));
+    check_value("db", db, -0.125);
     // dL/dw = dL/dz * x = (-0.25, -0.125)
-    CHECK(dw(0) == doctest::Approx(-0.25));
-    CHECK(dw(1) == doctest::Approx(-0.125));
+    check_close("dw", dw, nn::Tensor<double>{-0.25, -0.125});
     // dL/dx = dL/dz * w = (-0.0625, 0.1875)
-    CHECK(dx(0, 0) == doctest::Approx(-0.0625));
-    CHECK(dx(0, 1) == doctest::Approx(0.1875));
+    check_close("dx", dx, nn::Tensor<double>{{-0.0625, 0.1875}});
   }
 
   TEST_CASE("neuron backward agrees with the library's Neuron on a batch of three") {
@@ -87,15 +93,40 @@ TEST_SUITE("ex1.3") {
     const nn::Tensor<double> dx_ref = reference.backward(da);
 
     const nn::Tensor<double> a = ex::neuron_forward(x, reference.w, 0.2);
-    nn::Tensor<double> dx = xt::zeros<double>({3, 3});
-    nn::Tensor<double> dw = xt::zeros<double>({3});
-    double db = 0;
+    // D = 3 inputs and N = 3 examples: a sum over the batch that is a mean shows as 1/3
+    nn::Tensor<double> dx = nn::test::filled({3, 3}, -1.0);
+    nn::Tensor<double> dw = nn::test::filled({3}, -1.0);
+    double db = -1;
     ex::neuron_backward(x, reference.w, a, nn::Tensor<double>{0.3, -1.0, 0.6}, dx, dw, db);
-    CHECK(db == doctest::Approx(reference.db(0)));
-    for (std::size_t i = 0; i < 3; ++i) {
-      CAPTURE(i);
-      CHECK(dw(i) == doctest::Approx(reference.dw(i)));
-      for (std::size_t d = 0; d < 3; ++d) CHECK(dx(i, d) == doctest::Approx(dx_ref(i, d)));
+    check_value("db", db, reference.db(0));
+    check_close("dw", dw, reference.dw);
+    check_close("dx", dx, dx_ref);
+  }
+}
+
+TEST_SUITE("ex1.4") {
+  TEST_CASE("GELU'(z) at values worked by hand") {
+    // gelu(z) = z Phi(z), with Phi(z) ~ (1 + tanh(k (z + 0.044715 z^3))) / 2, k = sqrt(2/pi).
+    // At z = 0: tanh(0) = 0, so gelu'(0) = 0.5 (1 + 0) + 0 = 0.5
+    check_value("gelu'(0)", ex::gelu_derivative(0.0), 0.5);
+    // At z = 1: u = k (1 + 0.044715) = 0.833562, t = tanh(u) = 0.682384,
+    //   gelu'(1) = 0.5 (1 + t) + 0.5 * 1 * (1 - t^2) * k (1 + 3 * 0.044715)
+    //            = 0.841192 + 0.5 * 0.534352 * 0.904917 = 1.082964
+    check_value("gelu'(1)", ex::gelu_derivative(1.0), 1.082964, 1e-6);
+  }
+
+  TEST_CASE("GELU'(z) agrees with central differences of gelu") {
+    for (double z : {-4.0, -2.5, -1.0, -0.3, 0.2, 0.7, 1.5, 3.0}) {
+      check_value("gelu'(" + std::to_string(z) + ")", ex::gelu_derivative(z),
+                  central_difference(ex::gelu, z), 1e-8);
+    }
+  }
+
+  TEST_CASE("GELU'(z) + GELU'(-z) = 1, because gelu(z) - gelu(-z) = z") {
+    // Phi(-z) = 1 - Phi(z), so gelu(z) - gelu(-z) = z Phi(z) + z (1 - Phi(z)) = z
+    for (double z : {0.4, 1.3, 2.2}) {
+      check_value("gelu'(" + std::to_string(z) + ") + gelu'(-z)",
+                  ex::gelu_derivative(z) + ex::gelu_derivative(-z), 1.0);
     }
   }
 }

@@ -14,6 +14,11 @@ void dense_backward(const nn::Tensor<double>& x, const nn::Tensor<double>& W,
                     nn::Tensor<double>& dW, nn::Tensor<double>& db);
 void xor_weights(nn::Tensor<double>& W1, nn::Tensor<double>& b1, nn::Tensor<double>& W2,
                  nn::Tensor<double>& b2);
+void linear_forward(const nn::Tensor<double>& x, const nn::Tensor<double>& W,
+                    const nn::Tensor<double>& b, nn::Tensor<double>& y);
+void linear_backward(const nn::Tensor<double>& x, const nn::Tensor<double>& W,
+                     const nn::Tensor<double>& dy, nn::Tensor<double>& dx,
+                     nn::Tensor<double>& dW, nn::Tensor<double>& db);
 }  // namespace ex
 
 namespace {
@@ -32,7 +37,7 @@ const Tensor<double> b_text = {0.5, -0.5};
 
 TEST_SUITE("ex2.1") {
   TEST_CASE("dense forward reproduces the chapter's batch of two, worked by hand") {
-    Tensor<double> y = filled({2, 2}, 7.0);  // leftovers
+    Tensor<double> y = filled({2, 2}, nn::test::leftover);  // leftovers: y must be set
     ex::dense_forward(x_text, W_text, b_text, y);
     // row 1: (1*1 + 2*0 + 3*1, 1*(-1) + 2*2 + 3*0) + b = (4, 3) + (0.5, -0.5) = (4.5, 2.5)
     // row 2: (4 + 0 + 6, -4 + 10 + 0) + b = (10, 6) + (0.5, -0.5) = (10.5, 5.5)
@@ -55,10 +60,10 @@ TEST_SUITE("ex2.1") {
 TEST_SUITE("ex2.2") {
   TEST_CASE("dense backward reproduces the chapter's batch of two, worked by hand") {
     const Tensor<double> dy = {{1.0, 0.0}, {0.0, 1.0}};
-    // filled with 99: the gradients must be set, not added to
-    Tensor<double> dx = filled({2, 3}, 99.0);
-    Tensor<double> dW = filled({3, 2}, 99.0);
-    Tensor<double> db = filled({2}, 99.0);
+    // filled with leftovers: the gradients must be set, not added to
+    Tensor<double> dx = filled({2, 3}, nn::test::leftover);
+    Tensor<double> dW = filled({3, 2}, nn::test::leftover);
+    Tensor<double> db = filled({2}, nn::test::leftover);
     ex::dense_backward(x_text, W_text, dy, dx, dW, db);
     // dW = x^T dy: column u collects the inputs of the examples whose dy_u is 1
     //    = ((1, 4), (2, 5), (3, 6))
@@ -118,5 +123,45 @@ TEST_SUITE("ex2.3") {
     CHECK(y(1, 0) > 0.9);
     CHECK(y(2, 0) > 0.9);
     CHECK(y(3, 0) < 0.1);
+  }
+}
+
+TEST_SUITE("ex2.4") {
+  // L = sum_{n,u} y_nu r_nu for a fixed r, so that dL/dy = r: every output gets a gradient
+  double loss_of(const Tensor<double>& x, const Tensor<double>& W, const Tensor<double>& b,
+                 const Tensor<double>& r) {
+    Tensor<double> y = xt::zeros<double>({x.shape(0), W.shape(0)});
+    ex::linear_forward(x, W, b, y);
+    return xt::sum(y * r)();
+  }
+
+  TEST_CASE("the (U, D) layout's backward, worked by hand") {
+    // W stored (U, D) = (2, 3): row u holds unit u's weights; the same numbers as W_text^T
+    const Tensor<double> W = {{1.0, 0.0, 1.0}, {-1.0, 2.0, 0.0}};
+    const Tensor<double> dy = {{1.0, 0.0}, {0.0, 1.0}};
+    Tensor<double> dx = filled({2, 3}, nn::test::leftover);
+    Tensor<double> dW = filled({2, 3}, nn::test::leftover);
+    Tensor<double> db = filled({2}, nn::test::leftover);
+    ex::linear_backward(x_text, W, dy, dx, dW, db);
+    // dW_ud = sum_n dy_nu x_nd: row u is the input of the example whose dy_u is 1
+    check_close("dW", dW, Tensor<double>{{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}});
+    // db = sum over the batch of dy = (1, 1)
+    check_close("db", db, Tensor<double>{1.0, 1.0});
+    // dx_nd = sum_u dy_nu W_ud: row n is row n of W
+    check_close("dx", dx, Tensor<double>{{1.0, 0.0, 1.0}, {-1.0, 2.0, 0.0}});
+  }
+
+  TEST_CASE("the (U, D) layout's backward agrees with central differences of the forward") {
+    // N = 3, D = 4, U = 5: every size differs, so no index can stand for another
+    nn::Generator rng(24);
+    const Tensor<double> x = random_tensor({3, 4}, rng), W = random_tensor({5, 4}, rng);
+    const Tensor<double> b = random_tensor({5}, rng), r = random_tensor({3, 5}, rng);
+    Tensor<double> dx = filled({3, 4}, nn::test::leftover);
+    Tensor<double> dW = filled({5, 4}, nn::test::leftover);
+    Tensor<double> db = filled({5}, nn::test::leftover);
+    ex::linear_backward(x, W, r, dx, dW, db);
+    check_close("dx", dx, nn::test::central_differences([&](const Tensor<double>& at) { return loss_of(at, W, b, r); }, x), 1e-7);
+    check_close("dW", dW, nn::test::central_differences([&](const Tensor<double>& at) { return loss_of(x, at, b, r); }, W), 1e-7);
+    check_close("db", db, nn::test::central_differences([&](const Tensor<double>& at) { return loss_of(x, W, at, r); }, b), 1e-7);
   }
 }

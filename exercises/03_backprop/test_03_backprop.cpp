@@ -23,6 +23,9 @@ nn::Tensor<double> numerical_gradient(const std::function<double(const nn::Tenso
                                       const nn::Tensor<double>& x, double h = 1e-5);
 nn::Tensor<double> softmax_cross_entropy_grad(const nn::Tensor<double>& z,
                                               const nn::Tensor<double>& t);
+void swish_forward(const nn::Tensor<double>& x, nn::Tensor<double>& y);
+void swish_backward(const nn::Tensor<double>& x, const nn::Tensor<double>& dy,
+                    nn::Tensor<double>& dx);
 }  // namespace ex
 
 namespace {
@@ -166,5 +169,30 @@ TEST_SUITE("ex3.3") {
     const Tensor<double> z = {{1000.0, 0.0, -1000.0}};
     check_close("dz", ex::softmax_cross_entropy_grad(z, Tensor<double>{1.0}),
                 Tensor<double>{{1.0, -1.0, 0.0}});
+  }
+}
+
+TEST_SUITE("ex3.4") {
+  TEST_CASE("swish backward at values worked by hand") {
+    // x = 0: s = 1/2, dx = dy (1/2 + 0) = dy / 2
+    // x = ln 3: s = 3/4, dx = dy (3/4 + ln 3 * 3/4 * 1/4) = 0.955993 dy
+    const Tensor<double> x = {{0.0, std::log(3.0)}}, dy = {{2.0, 1.0}};
+    Tensor<double> dx = nn::test::filled({1, 2}, nn::test::leftover);
+    ex::swish_backward(x, dy, dx);
+    check_close("dx", dx, Tensor<double>{{1.0, 0.75 + std::log(3.0) * 0.1875}});
+  }
+
+  TEST_CASE("swish backward agrees with central differences of the forward") {
+    nn::Generator rng(34);
+    const Tensor<double> x = 3.0 * random_tensor({3, 4}, rng), r = random_tensor({3, 4}, rng);
+    // L = sum y r, so dL/dy = r
+    auto loss = [&](const Tensor<double>& at) {
+      Tensor<double> y = xt::zeros<double>({3, 4});
+      ex::swish_forward(at, y);
+      return double(xt::sum(y * r)());
+    };
+    Tensor<double> dx = nn::test::filled({3, 4}, nn::test::leftover);
+    ex::swish_backward(x, r, dx);
+    check_close("dx", dx, nn::test::central_differences(loss, x), 1e-7);
   }
 }

@@ -21,12 +21,17 @@ void adam_step(nn::Tensor<double>& w, nn::Tensor<double>& m, nn::Tensor<double>&
                double beta_2 = 0.999, double epsilon = 1e-7);
 std::vector<std::vector<std::size_t>> minibatches(const std::vector<std::size_t>& order,
                                                   std::size_t B);
+double huber_loss(const nn::Tensor<double>& y, const nn::Tensor<double>& t, double delta);
+nn::Tensor<double> huber_grad(const nn::Tensor<double>& y, const nn::Tensor<double>& t,
+                              double delta);
 }  // namespace ex
 
 namespace {
 
 using nn::Tensor;
 using nn::test::check_close;
+using nn::test::check_value;
+using nn::test::random_tensor;
 
 // The gradient of step k (0, 1, ...) of the optimizer comparisons: it changes size and sign
 // from step to step, and element 2 is tiny (1e-6), where Adam's epsilon = 1e-7 matters.
@@ -42,12 +47,12 @@ TEST_SUITE("ex4.1") {
     const Tensor<double> g = {0.5};
     ex::momentum_step(w, v, g, 0.1, 0.9);
     // v = 0.9 * 0 - 0.1 * 0.5 = -0.05;  w = 1 - 0.05 = 0.95
-    CHECK(v(0) == doctest::Approx(-0.05));
-    CHECK(w(0) == doctest::Approx(0.95));
+    check_value("v", v(0), -0.05, 1e-9);
+    check_value("w", w(0), 0.95, 1e-9);
     ex::momentum_step(w, v, g, 0.1, 0.9);
     // v = 0.9 * (-0.05) - 0.05 = -0.095;  w = 0.95 - 0.095 = 0.855
-    CHECK(v(0) == doctest::Approx(-0.095));
-    CHECK(w(0) == doctest::Approx(0.855));
+    check_value("v", v(0), -0.095, 1e-9);
+    check_value("w", w(0), 0.855, 1e-9);
   }
 
   TEST_CASE("momentum steps agree with nn::SGD over ten steps of changing gradients") {
@@ -75,16 +80,16 @@ TEST_SUITE("ex4.2") {
     //        m^ = 0.05 / (1 - 0.9) = 0.5, v^ = 0.00025 / (1 - 0.999) = 0.25
     //        w = 1 - 0.001 * 0.5 / (sqrt(0.25) + 1e-7) = 0.999: the first step is lr
     CHECK(t == 1);
-    CHECK(m(0) == doctest::Approx(0.05));
-    CHECK(v(0) == doctest::Approx(0.00025));
-    CHECK(w(0) == doctest::Approx(0.999).epsilon(1e-9));
+    check_value("m", m(0), 0.05, 1e-9);
+    check_value("v", v(0), 0.00025, 1e-9);
+    check_value("w", w(0), 0.999, 1e-9);
     ex::adam_step(w, m, v, t, g);
     // t = 2: m = 0.9 * 0.05 + 0.05 = 0.095, v = 0.999 * 0.00025 + 0.00025 = 0.00049975
     //        m^ = 0.095 / 0.19 = 0.5, v^ = 0.00049975 / 0.001999 = 0.25: again a step of lr
     CHECK(t == 2);
-    CHECK(m(0) == doctest::Approx(0.095));
-    CHECK(v(0) == doctest::Approx(0.00049975));
-    CHECK(w(0) == doctest::Approx(0.998).epsilon(1e-9));
+    check_value("m", m(0), 0.095, 1e-9);
+    check_value("v", v(0), 0.00049975, 1e-9);
+    check_value("w", w(0), 0.998, 1e-9);
   }
 
   TEST_CASE("Adam steps agree with nn::Adam over ten steps of changing gradients") {
@@ -160,6 +165,27 @@ TEST_SUITE("ex4.3") {
       nn::gather_batch(x, order, step * B, count, expected);
       REQUIRE(batches[step].size() == count);
       for (std::size_t i = 0; i < count; ++i) CHECK(x(batches[step][i], 0) == expected(i, 0));
+    }
+  }
+}
+
+TEST_SUITE("ex4.4") {
+  TEST_CASE("the Huber gradient of four predictions, worked by hand (delta = 1)") {
+    // r = y - t = (0.5, -0.25, 3, -2): the first two are within delta, the last two beyond
+    // dL/dy = (0.5, -0.25, 1 * sign(3), 1 * sign(-2)) / 4 = (0.125, -0.0625, 0.25, -0.25)
+    const Tensor<double> y = {{1.5, 0.75}, {3.0, -1.0}}, t = {{1.0, 1.0}, {0.0, 1.0}};
+    check_close("dy", ex::huber_grad(y, t, 1.0), Tensor<double>{{0.125, -0.0625}, {0.25, -0.25}});
+  }
+
+  TEST_CASE("the Huber gradient agrees with central differences of the loss") {
+    // residuals between -3 and 3 against delta = 0.8 and 1.5: both pieces, both signs
+    nn::Generator rng(45);
+    const Tensor<double> t = random_tensor({3, 5}, rng);
+    const Tensor<double> y = t + 3.0 * random_tensor({3, 5}, rng);
+    for (double delta : {0.8, 1.5}) {
+      CAPTURE(delta);
+      auto loss = [&](const Tensor<double>& at) { return ex::huber_loss(at, t, delta); };
+      check_close("dy", ex::huber_grad(y, t, delta), nn::test::central_differences(loss, y), 1e-7);
     }
   }
 }

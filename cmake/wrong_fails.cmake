@@ -1,0 +1,26 @@
+# Proves that a known-wrong answer to an exercise fails that exercise's test, and fails on a
+# check (not by throwing the stub's "Exercise N.M: ..." message).
+#   -DID=ex1.1 -DPROGRAM=<program built from the wrong answer> -DWRONG=<the wrong file>
+file(STRINGS "${WRONG}" first LIMIT_COUNT 1)
+if(NOT first MATCHES "^// ")
+  message(FATAL_ERROR "${WRONG}: its first line must be a comment naming the mistake")
+endif()
+string(REGEX REPLACE "^// *" "" mistake "${first}")
+if(NOT EXISTS "${PROGRAM}")
+  message(FATAL_ERROR "${PROGRAM} is missing: build it first")
+endif()
+execute_process(COMMAND "${PROGRAM}" "-ts=${ID}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+if(NOT rc MATCHES "^[0-9]+$")
+  message(FATAL_ERROR "${WRONG}: the program did not run to its end (${rc}): a test must reject it with a check\n${out}")
+endif()
+if(rc EQUAL 0)
+  message(FATAL_ERROR "the test of ${ID} accepts a known-wrong answer (${mistake}):\n${WRONG}\n${out}")
+endif()
+string(REPLACE "ex" "Exercise " label "${ID}")
+string(FIND "${out}" "${label}:" stub_message)
+if(NOT stub_message EQUAL -1)
+  message(FATAL_ERROR "${WRONG} fails only with the stub's message; a wrong answer must compute something\n${out}")
+endif()
+# the first failing check, as the learner would see it
+string(REGEX MATCH "[^\n]*ERROR[^\n]*(\n[^\n]+)*" first_failure "${out}")
+message(STATUS "rejected as it should be: ${mistake}\n${first_failure}")
