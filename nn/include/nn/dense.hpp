@@ -23,7 +23,9 @@ class Dense : public Layer<T> {
   /// @param units      `U`, the number of outputs
   /// @param activation `f`, applied after the affine map (none by default)
   explicit Dense(std::size_t units, Activation activation = Activation::none)
-      : units_(units), f_(activation) {}
+      : units_(units), f_(activation) {
+    if (units == 0) throw value_error("dense: units must be at least 1, got 0");
+  }
 
   std::string kind() const override { return "dense"; }
   /// @brief Expects `(D,)`; creates `W (D, U)` and `b (U,)`; returns `(U,)`.
