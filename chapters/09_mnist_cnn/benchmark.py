@@ -116,11 +116,21 @@ def torch_worker(args):
         logits = torch.cat([model(x_test[i:i + 1000]) for i in range(0, x_test.shape[0], 1000)])
         test_loss = loss_fn(logits, y_test).item()
         accuracy = (logits.argmax(1) == y_test).float().mean().item()
-    with open(args.worker_json, "w") as f:
-        json.dump({"epoch_seconds": epoch_seconds, "test_loss": test_loss, "test_accuracy": accuracy}, f)
+    write_atomically(args.worker_json, json.dumps(
+        {"epoch_seconds": epoch_seconds, "test_loss": test_loss, "test_accuracy": accuracy}))
 
 
 # ----------------------------------------------------------------- driver
+
+def write_atomically(path, text):
+    """Writes text to path.tmp, forces it to disk, renames it over path: all or nothing."""
+    partial = path + ".tmp"
+    with open(partial, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(partial, path)
+
 
 def summarise(name, runs):
     """One line of the results table for one side's runs (one per seed), and its mean epoch time."""
@@ -210,13 +220,13 @@ def main():
                       f"  (C++ is {means['pytorch'] / means['c++']:.2f}x as fast)")
     print("\nresults\n" + "\n".join(report[5:]))
     if args.report:
-        with open(args.report, "a") as f:
-            f.write("\n".join(report) + "\n\n")
+        old = open(args.report).read() if os.path.exists(args.report) else ""
+        write_atomically(args.report, old + "\n".join(report) + "\n\n")
     if args.out:
-        with open(args.out, "w") as f:
-            json.dump({"machine": cpu, "cores": os.cpu_count(), "task": vars(args),
-                       "results": {k: [dict(r, peak_rss_mib=rss) for r, rss in runs]
-                                   for k, runs in results.items()}}, f, indent=1)
+        write_atomically(args.out, json.dumps(
+            {"machine": cpu, "cores": os.cpu_count(), "task": vars(args),
+             "results": {k: [dict(r, peak_rss_mib=rss) for r, rss in runs]
+                         for k, runs in results.items()}}, indent=1))
 
 
 if __name__ == "__main__":
