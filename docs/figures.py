@@ -9,6 +9,7 @@ the demos' outputs, one folder per chapter.
 """
 import csv
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -627,8 +628,11 @@ def main(argv: list[str]) -> int:
     name, generated, output = argv[1], Path(argv[2]), Path(argv[3])
     fig = FIGURES[name](generated)
     fig.tight_layout()
-    # No timestamp or version in the PNG: same data, same bytes.
-    fig.savefig(output, dpi=120, metadata={"Software": None})
+    # No timestamp or version in the PNG: same data, same bytes. Written whole, then
+    # renamed over the old one, like every file the project writes.
+    partial = output.with_name(output.name + ".tmp")
+    fig.savefig(partial, format="png", dpi=120, metadata={"Software": None})
+    os.replace(partial, output)
     return 0
 
 

@@ -1,10 +1,11 @@
 // Chapter 1 demo: one sigmoid neuron learns AND and OR by gradient descent, and fails at XOR.
-#include <CLI/CLI.hpp>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <sstream>
 
+#include "nn/cli.hpp"
+#include "nn/files.hpp"
 #include "nn/neuron.hpp"
 
 using nn::Tensor;
@@ -47,45 +48,51 @@ int main(int argc, char** argv) {
   double lr = 2.0;
   std::uint64_t seed = 42;
   std::string out;
-  app.add_option("--epochs", epochs, "gradient-descent steps")->capture_default_str();
-  app.add_option("--lr", lr, "learning rate")->capture_default_str();
-  app.add_option("--seed", seed, "seed for the initial weights")->capture_default_str();
-  app.add_option("--out", out, "directory for neuron_loss.csv (loss per epoch)");
-  CLI11_PARSE(app, argc, argv);
+  app.add_option("--epochs", epochs, "gradient-descent steps")
+      ->check(nn::cli::count(1, 1000000))
+      ->capture_default_str();
+  app.add_option("--lr", lr, "learning rate")->check(nn::cli::positive(100))->capture_default_str();
+  app.add_option("--seed", seed, "seed for the initial weights")
+      ->check(nn::cli::seed())
+      ->capture_default_str();
+  app.add_option("--out", out, "directory for neuron_loss.csv (loss per epoch)")
+      ->check(nn::cli::output_directory());
+  return nn::cli::run(app, argc, argv, [&] {
+    const Tensor<double> x = {{0.0, 0.0}, {0.0, 1.0}, {1.0, 0.0}, {1.0, 1.0}};
+    const std::vector<std::pair<std::string, Tensor<double>>> problems = {
+        {"AND", nn::column({0.0, 0.0, 0.0, 1.0})},
+        {"OR", nn::column({0.0, 1.0, 1.0, 1.0})},
+        {"XOR", nn::column({0.0, 1.0, 1.0, 0.0})}};
 
-  const Tensor<double> x = {{0.0, 0.0}, {0.0, 1.0}, {1.0, 0.0}, {1.0, 1.0}};
-  const std::vector<std::pair<std::string, Tensor<double>>> problems = {
-      {"AND", nn::column({0.0, 0.0, 0.0, 1.0})},
-      {"OR", nn::column({0.0, 1.0, 1.0, 1.0})},
-      {"XOR", nn::column({0.0, 1.0, 1.0, 0.0})}};
-
-  std::vector<Run> runs;
-  std::cout << std::fixed << std::setprecision(3);
-  for (const auto& [name, y] : problems) {
-    Run run = train(x, y, epochs, lr, seed);
-    int correct = 0;
-    std::cout << name << " after " << epochs << " steps (loss " << run.losses.back() << ")\n";
-    for (std::size_t n = 0; n < 4; ++n) {
-      const bool predicted = run.a(n, 0) > 0.5;
-      correct += predicted == (y(n, 0) > 0.5);
-      std::cout << "  x = (" << x(n, 0) << ", " << x(n, 1) << ")  a = " << run.a(n, 0)
-                << "  target " << y(n, 0) << (predicted == (y(n, 0) > 0.5) ? "" : "  wrong")
-                << "\n";
+    std::vector<Run> runs;
+    std::cout << std::fixed << std::setprecision(3);
+    for (const auto& [name, y] : problems) {
+      Run run = train(x, y, epochs, lr, seed);
+      int correct = 0;
+      std::cout << name << " after " << epochs << " steps (loss " << run.losses.back() << ")\n";
+      for (std::size_t n = 0; n < 4; ++n) {
+        const bool predicted = run.a(n, 0) > 0.5;
+        correct += predicted == (y(n, 0) > 0.5);
+        std::cout << "  x = (" << x(n, 0) << ", " << x(n, 1) << ")  a = " << run.a(n, 0)
+                  << "  target " << y(n, 0) << (predicted == (y(n, 0) > 0.5) ? "" : "  wrong")
+                  << "\n";
+      }
+      std::cout << "  " << correct << "/4 correct\n\n";
+      runs.push_back(std::move(run));
     }
-    std::cout << "  " << correct << "/4 correct\n\n";
-    runs.push_back(std::move(run));
-  }
-  std::cout << "XOR is not linearly separable: no line w1*x1 + w2*x2 + b = 0 puts (0,1) and (1,0)\n"
-               "on one side and (0,0) and (1,1) on the other, so one neuron cannot represent it.\n"
-               "Chapter 2 adds a hidden layer, which can.\n";
+    std::cout << "XOR is not linearly separable: no line w1*x1 + w2*x2 + b = 0 puts (0,1) and (1,0)\n"
+                 "on one side and (0,0) and (1,1) on the other, so one neuron cannot represent it.\n"
+                 "Chapter 2 adds a hidden layer, which can.\n";
 
-  if (!out.empty()) {
-    std::filesystem::create_directories(out);
-    std::ofstream csv(std::filesystem::path(out) / "neuron_loss.csv");
-    csv << "epoch,AND,OR,XOR\n";
-    for (int e = 0; e < epochs; ++e)
-      csv << e + 1 << "," << runs[0].losses[e] << "," << runs[1].losses[e] << ","
-          << runs[2].losses[e] << "\n";
-  }
-  return 0;
+    if (!out.empty()) {
+      std::ostringstream csv;
+      csv << "epoch,AND,OR,XOR\n";
+      for (std::size_t e = 0; e < runs[0].losses.size(); ++e)
+        csv << e + 1 << "," << runs[0].losses[e] << "," << runs[1].losses[e] << ","
+            << runs[2].losses[e] << "\n";
+      nn::write_file_atomically((std::filesystem::path(out) / "neuron_loss.csv").string(), csv.str(),
+                                "the loss curves");
+    }
+    return 0;
+  });
 }

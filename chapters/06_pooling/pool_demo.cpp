@@ -1,7 +1,6 @@
 // Chapter 6 demo: how much a 2x2 max-pooled (and average-pooled) map changes when its
 // input moves by one pixel, against how much the input itself changes. The input is a
 // hand-drawn 7.
-#include <CLI/CLI.hpp>
 #include <cmath>
 #include <iomanip>
 #include <iostream>
@@ -9,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "nn/cli.hpp"
 #include "nn/pooling.hpp"
 
 using nn::Tensor;
@@ -83,55 +83,56 @@ void print_side_by_side(const std::vector<std::pair<std::string, Tensor<double>>
 
 int main(int argc, char** argv) {
   CLI::App app{"Chapter 6: max pooling and a one-pixel shift of the input"};
-  CLI11_PARSE(app, argc, argv);
+  return nn::cli::run(app, argc, argv, [&] {
 
-  nn::Generator rng(1);
-  nn::MaxPool2D<double> pool(2);  // 2x2 windows, stride 2: 12x12 -> 6x6
-  nn::AvgPool2D<double> avg(2);   // the same windows, averaged
-  pool.build({1, 12, 12}, rng);
-  avg.build({1, 12, 12}, rng);
-  const Tensor<double> x = image(0, 0);
-  const Tensor<double> y = pool.forward(x);
+    nn::Generator rng(1);
+    nn::MaxPool2D<double> pool(2);  // 2x2 windows, stride 2: 12x12 -> 6x6
+    nn::AvgPool2D<double> avg(2);   // the same windows, averaged
+    pool.build({1, 12, 12}, rng);
+    avg.build({1, 12, 12}, rng);
+    const Tensor<double> x = image(0, 0);
+    const Tensor<double> y = pool.forward(x);
 
-  const Tensor<double> right = image(0, 1);
-  const Tensor<double> y_right = pool.forward(right);
-  std::cout << "The 7, the 7 moved one pixel right, and their 2x2 max-pooled maps\n"
-               "('#' 1, '+' 0.5, '.' 0):\n\n";
-  print_side_by_side({{"x (12x12)", x}, {"x moved right", right}});
-  std::cout << "\n";
-  print_side_by_side({{"maxpool(x)", y}, {"maxpool(moved)", y_right}});
+    const Tensor<double> right = image(0, 1);
+    const Tensor<double> y_right = pool.forward(right);
+    std::cout << "The 7, the 7 moved one pixel right, and their 2x2 max-pooled maps\n"
+                 "('#' 1, '+' 0.5, '.' 0):\n\n";
+    print_side_by_side({{"x (12x12)", x}, {"x moved right", right}});
+    std::cout << "\n";
+    print_side_by_side({{"maxpool(x)", y}, {"maxpool(moved)", y_right}});
 
-  std::cout << "\nchange = sum |after - before| / sum |before|, position by position\n"
-            << "(0 means unchanged; a map moved onto empty space scores 2):\n\n"
-            << "  shift (down, right)   input x   maxpool(x)   avgpool(x)\n";
-  std::cout << std::fixed << std::setprecision(3);
-  const Tensor<double> y_avg = avg.forward(x);
-  double total_x = 0, total_y = 0, total_avg = 0;
-  const std::pair<long, long> shifts[] = {{0, 1}, {1, 0}, {1, 1}, {0, -1}, {-1, 0}, {-1, -1}};
-  for (const auto& [dh, dw] : shifts) {
-    const Tensor<double> moved = image(dh, dw);
-    const double cx = relative_change(x, moved);
-    const double cy = relative_change(y, pool.forward(moved));
-    const double ca = relative_change(y_avg, avg.forward(moved));
-    total_x += cx;
-    total_y += cy;
-    total_avg += ca;
-    std::ostringstream label;
-    label << "  (" << std::setw(2) << dh << ", " << std::setw(2) << dw << ")";
-    std::cout << std::left << std::setw(22) << label.str() << std::right << std::setw(9) << cx
-              << std::setw(13) << cy << std::setw(13) << ca << "\n";
-  }
-  const double n = static_cast<double>(std::size(shifts));
-  std::cout << std::left << std::setw(22) << "  mean of the six" << std::right << std::setw(9)
-            << total_x / n << std::setw(13) << total_y / n << std::setw(13) << total_avg / n
-            << "\n";
+    std::cout << "\nchange = sum |after - before| / sum |before|, position by position\n"
+              << "(0 means unchanged; a map moved onto empty space scores 2):\n\n"
+              << "  shift (down, right)   input x   maxpool(x)   avgpool(x)\n";
+    std::cout << std::fixed << std::setprecision(3);
+    const Tensor<double> y_avg = avg.forward(x);
+    double total_x = 0, total_y = 0, total_avg = 0;
+    const std::pair<long, long> shifts[] = {{0, 1}, {1, 0}, {1, 1}, {0, -1}, {-1, 0}, {-1, -1}};
+    for (const auto& [dh, dw] : shifts) {
+      const Tensor<double> moved = image(dh, dw);
+      const double cx = relative_change(x, moved);
+      const double cy = relative_change(y, pool.forward(moved));
+      const double ca = relative_change(y_avg, avg.forward(moved));
+      total_x += cx;
+      total_y += cy;
+      total_avg += ca;
+      std::ostringstream label;
+      label << "  (" << std::setw(2) << dh << ", " << std::setw(2) << dw << ")";
+      std::cout << std::left << std::setw(22) << label.str() << std::right << std::setw(9) << cx
+                << std::setw(13) << cy << std::setw(13) << ca << "\n";
+    }
+    const double n = static_cast<double>(std::size(shifts));
+    std::cout << std::left << std::setw(22) << "  mean of the six" << std::right << std::setw(9)
+              << total_x / n << std::setw(13) << total_y / n << std::setw(13) << total_avg / n
+              << "\n";
 
-  // Two pixels is a whole window: the pooled map moves by exactly one position.
-  const Tensor<double> y2 = pool.forward(image(0, 2));
-  Tensor<double> y_shifted = xt::zeros<double>(nn::Shape{1, 1, 6, 6});
-  for (std::size_t h = 0; h < 6; ++h)
-    for (std::size_t w = 1; w < 6; ++w) y_shifted(0, 0, h, w) = y(0, 0, h, w - 1);
-  std::cout << "\nMoved two pixels right, the pooled map is the old one moved one position "
-            << "right: " << (y2 == y_shifted ? "yes" : "no") << "\n";
-  return 0;
+    // Two pixels is a whole window: the pooled map moves by exactly one position.
+    const Tensor<double> y2 = pool.forward(image(0, 2));
+    Tensor<double> y_shifted = xt::zeros<double>(nn::Shape{1, 1, 6, 6});
+    for (std::size_t h = 0; h < 6; ++h)
+      for (std::size_t w = 1; w < 6; ++w) y_shifted(0, 0, h, w) = y(0, 0, h, w - 1);
+    std::cout << "\nMoved two pixels right, the pooled map is the old one moved one position "
+              << "right: " << (y2 == y_shifted ? "yes" : "no") << "\n";
+    return 0;
+  });
 }

@@ -154,8 +154,8 @@ def torch_worker(args):
         logits = torch.cat([model(x_test[i:i + 1000]) for i in range(0, x_test.shape[0], 1000)])
         test_loss = loss_fn(logits, y_test).item()
         accuracy = (logits.argmax(1) == y_test).float().mean().item()
-    with open(args.worker_json, "w") as f:
-        json.dump({"epoch_seconds": epoch_seconds, "test_loss": test_loss, "test_accuracy": accuracy}, f)
+    write_atomically(args.worker_json, json.dumps(
+        {"epoch_seconds": epoch_seconds, "test_loss": test_loss, "test_accuracy": accuracy}))
 
 
 # ----------------------------------------------------------------- PyTorch environments
@@ -200,6 +200,16 @@ def torch_candidates(cores, model):
 
 
 # ----------------------------------------------------------------- driver
+
+def write_atomically(path, text):
+    """Writes text to path.tmp, forces it to disk, renames it over path: all or nothing."""
+    partial = path + ".tmp"
+    with open(partial, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(partial, path)
+
 
 def spread(values, fmt="{:.2f}"):
     """'mean (min to max)' of a list of numbers."""
@@ -400,11 +410,11 @@ def main():
             report.append(f"  C++ time / PyTorch default-environment time = {ratio:.2f}")
     print("\nresults\n" + "\n".join(report[4:]))
     if args.report:
-        with open(args.report, "a") as f:
-            f.write("\n".join(report) + "\n\n")
+        old = open(args.report).read() if os.path.exists(args.report) else ""
+        write_atomically(args.report, old + "\n".join(report) + "\n\n")
     if args.out:
-        with open(args.out, "w") as f:
-            json.dump({"machine": cpu, "cores": cores, "task": vars(args), **result}, f, indent=1)
+        write_atomically(args.out, json.dumps({"machine": cpu, "cores": cores, "task": vars(args), **result},
+                                              indent=1))
 
 
 if __name__ == "__main__":

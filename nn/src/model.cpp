@@ -193,6 +193,26 @@ std::string progress_bar(std::size_t done, std::size_t total) {
   return o.str();
 }
 
+// Training or evaluating on no examples would divide by zero (the mean loss, ms per step).
+template <class T>
+void require_examples(const std::string& where, const Tensor<T>& x, std::size_t batch_size) {
+  if (x.dimension() == 0 || x.shape(0) == 0)
+    throw value_error(where + ": no examples (x has shape " + to_string(shape_of(x)) + ")");
+  if (batch_size == 0) throw value_error(where + ": batch_size must be at least 1, got 0");
+}
+
+// A loss that stays finite but grows a hundredfold is diverging slowly: said once, with the
+// learning rate, since that is nearly always the cause.
+constexpr double loss_growth_warning = 100;
+void warn_if_loss_grew(double start, double now, std::size_t epoch, double learning_rate,
+                       bool& warned, std::ostream& out) {
+  if (warned || !(start > 0) || !(now > loss_growth_warning * start)) return;
+  warned = true;
+  out << "warning: the training loss grew from " << start << " (before training) to " << now
+      << " (epoch " << epoch << "), more than " << loss_growth_warning
+      << "-fold: the learning rate " << learning_rate << " is probably too large\n";
+}
+
 }  // namespace
 
 // [fit]
@@ -202,7 +222,7 @@ History Sequential<T>::fit(const Tensor<T>& x, const Tensor<T>& y, const FitOpti
   if (!optimizer_) throw std::logic_error("fit before compile: call model.compile(...)");
   if (x.shape(0) != y.shape(0))
     throw shape_error("fit targets", "(" + std::to_string(x.shape(0)) + ", ...)", shape_of(y));
-  if (options.batch_size == 0) throw std::invalid_argument("fit: batch_size must be at least 1");
+  require_examples("fit", x, options.batch_size);
   // [fit-validation-split]
   if (options.validation_split != 0) {
     if (options.validation_data.x)
@@ -227,12 +247,16 @@ History Sequential<T>::fit(const Tensor<T>& x, const Tensor<T>& y, const FitOpti
   // [fit-validation-split]
   History history;
   std::ostream& out = log ? *log : std::cout;
+  const double start_loss = options.epochs ? first_batch_loss(x, y, options.batch_size) : 0;
+  bool warned = false;
   std::optional<EarlyStopping> stopper = options.early_stopping;
   if (stopper) stopper->reset();
   std::vector<Tensor<T>> best_weights;
   for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
     if (options.verbose) out << "Epoch " << epoch + 1 << "/" << options.epochs << "\n";
     run_epoch(x, y, options, epoch, history, out);
+    warn_if_loss_grew(start_loss, history.values.at("loss").back(), epoch + 1,
+                      static_cast<double>(optimizer_->learning_rate), warned, log ? *log : std::cerr);
     if (!stopper) continue;
     // [fit-early-stopping]
     if (!history.values.count(stopper->monitor))
@@ -362,11 +386,25 @@ void Sequential<T>::run_epoch(const Tensor<T>& x, const Tensor<T>& y, const FitO
   }
 }
 
+// The loss on the first batch, in inference mode, before any step.
+template <class T>
+double Sequential<T>::first_batch_loss(const Tensor<T>& x, const Tensor<T>& y, std::size_t batch_size) {
+  std::vector<std::size_t> first(std::min(batch_size, static_cast<std::size_t>(x.shape(0))));
+  std::iota(first.begin(), first.end(), std::size_t{0});
+  gather_batch(x, first, 0, first.size(), x_batch_);
+  gather_batch(y, first, 0, first.size(), y_batch_);
+  set_training(false);
+  const double loss = static_cast<double>(loss_->forward(forward(x_batch_), y_batch_));
+  set_training(true);
+  return loss;
+}
+
 template <class T>
 Evaluation Sequential<T>::evaluate(const Tensor<T>& x, const Tensor<T>& y, std::size_t batch_size) {
   if (!loss_) throw std::logic_error("evaluate before compile: call model.compile(...)");
   if (x.shape(0) != y.shape(0))
     throw shape_error("evaluate targets", "(" + std::to_string(x.shape(0)) + ", ...)", shape_of(y));
+  require_examples("evaluate", x, batch_size);
   set_training(false);
   const std::size_t N = x.shape(0);
   std::vector<std::size_t> order(N);
@@ -387,6 +425,7 @@ Evaluation Sequential<T>::evaluate(const Tensor<T>& x, const Tensor<T>& y, std::
 
 template <class T>
 Tensor<T> Sequential<T>::predict(const Tensor<T>& x, std::size_t batch_size) {
+  require_examples("predict", x, batch_size);
   set_training(false);
   const std::size_t N = x.shape(0);
   Tensor<T> result = Tensor<T>::from_shape(batch_of(N, output_shape()));

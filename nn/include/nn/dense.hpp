@@ -26,7 +26,9 @@ class Dense : public Layer<T> {
   /// @param kernel_regularizer a penalty on `W` added to the loss (none by default; chapter 8)
   explicit Dense(std::size_t units, Activation activation = Activation::none,
                  Regularizer kernel_regularizer = {})
-      : kernel_regularizer(kernel_regularizer), units_(units), f_(activation) {}
+      : kernel_regularizer(kernel_regularizer), units_(units), f_(activation) {
+    if (units == 0) throw value_error("dense: units must be at least 1, got 0");
+  }
 
   std::string kind() const override { return "dense"; }
   /// @brief Expects `(D,)`; creates `W (D, U)` and `b (U,)`; returns `(U,)`.

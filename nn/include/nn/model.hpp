@@ -58,6 +58,11 @@ struct ValidationData {
 };
 
 /// @brief Options of `Sequential::fit`, named like Keras's arguments.
+///
+/// If an epoch's mean loss, though finite, exceeds 100 times the loss before
+/// training, `fit` prints one warning line naming the learning rate (to `log`,
+/// else to standard error) and goes on; a loss that is not finite stops it
+/// with `nn::training_error`.
 /// @ingroup ch04
 template <class T = float>
 struct FitOptions {
@@ -156,6 +161,7 @@ class Sequential {
  private:
   void run_epoch(const Tensor<T>& x, const Tensor<T>& y, const FitOptions<T>& options,
                  std::size_t epoch, History& history, std::ostream& log);
+  double first_batch_loss(const Tensor<T>& x, const Tensor<T>& y, std::size_t batch_size);
   bool wants_accuracy() const;
   std::vector<Tensor<T>> snapshot();  // every param and state tensor, for restore_best_weights
   void restore(const std::vector<Tensor<T>>& saved);

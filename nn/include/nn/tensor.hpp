@@ -80,6 +80,33 @@ class shape_error : public std::invalid_argument {
 };
 
 /**
+ * @brief An argument an operation cannot take, other than a shape: no examples,
+ * a label that is no class, a layer of zero units.
+ *
+ * The message names where and the value, e.g.
+ * `softmax_cross_entropy targets: row 3 holds -1, not a class index 0..9`.
+ * @ingroup ch01
+ */
+class value_error : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+/**
+ * @brief Throws `nn::shape_error` naming `where` unless `x` has exactly the shape `expected`.
+ *
+ * Layers check their parameters with it before a matrix product reads them: a
+ * `W` assigned with another shape would otherwise be read past its end.
+ * @ingroup ch01
+ */
+template <class E>
+void check_shape(const std::string& where, const E& x, const Shape& expected) {
+  if (x.dimension() != expected.size() ||
+      !std::equal(expected.begin(), expected.end(), x.shape().begin()))
+    throw shape_error(where, to_string(expected), shape_of(x));
+}
+
+/**
  * @brief Thrown by every exercise stub until the learner replaces it.
  *
  * The message names the exercise and where in the book to read, e.g.

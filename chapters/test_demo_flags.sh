@@ -1,0 +1,91 @@
+#!/bin/sh
+# Every demo, every class of bad flag: one line "error: <flag>: got '<value>'; allowed: ...",
+# nothing on standard output, exit code 2. Library errors: one line "error: ...", exit code 1.
+#   test_demo_flags.sh <build-dir>/chapters
+set -u
+for dir in "$1"/*/; do PATH="$dir:$PATH"; done
+FIXTURES=$(cd "$(dirname "$0")/../datasets/fixtures" && pwd)
+SCRATCH=$(mktemp -d)
+trap 'rm -rf "$SCRATCH"' EXIT
+: >"$SCRATCH/not-a-checkpoint"
+mkdir "$SCRATCH/empty-data" "$SCRATCH/tiny-data"
+# Six 28x28 images as a training and a test set.
+for set in train t10k; do
+  ln -s "$FIXTURES/tiny-images-idx3-ubyte" "$SCRATCH/tiny-data/$set-images-idx3-ubyte"
+  ln -s "$FIXTURES/tiny-labels-idx1-ubyte" "$SCRATCH/tiny-data/$set-labels-idx1-ubyte"
+done
+failures=0
+checked=0
+
+# expect <exit code> <text the one line must contain> <demo> [flags...]
+expect() {
+  code=$1 text=$2 demo=$3
+  shift 3
+  checked=$((checked + 1))
+  "$demo" "$@" >"$SCRATCH/out" 2>"$SCRATCH/err" </dev/null
+  got=$?
+  lines=$(wc -l <"$SCRATCH/err")
+  why=""
+  [ "$got" -eq "$code" ] || why="exit code $got, expected $code"
+  [ "$lines" -eq 1 ] || why="$why; $lines lines on stderr, expected 1"
+  head -n 1 "$SCRATCH/err" | grep -q "^error: " || why="$why; the line does not start with 'error: '"
+  grep -qF -- "$text" "$SCRATCH/err" || why="$why; the line does not contain '$text'"
+  if [ "$code" -eq 2 ] && [ -s "$SCRATCH/out" ]; then why="$why; it printed to stdout first"; fi
+  if [ -n "$why" ]; then
+    failures=$((failures + 1))
+    echo "FAIL: $demo $*: ${why#; }"
+    sed 's/^/  stderr: /' "$SCRATCH/err" | head -n 5
+  fi
+}
+
+# expect_bad_flag <demo> <flag> <value>: exit 2, the line names the flag and the value
+expect_bad_flag() {
+  expect 2 "$2: got '$3'; allowed: " "$1" "$2" "$3"
+}
+
+# The classes of bad flag, for each demo that has the flag.
+for demo in neuron_demo mlp_demo gd_demo mlp_mnist mnist_cnn; do
+  expect_bad_flag $demo --epochs -3                      # negative count (no unsigned wrap)
+  expect_bad_flag $demo --epochs 99999999999999999999    # beyond 64 bits
+  expect_bad_flag $demo --epochs 2.5                     # not a whole number
+  expect_bad_flag $demo --epochs abc                     # not a number
+  expect_bad_flag $demo --seed -1                        # a negative seed
+done
+expect_bad_flag neuron_demo --epochs 0                   # no steps: nothing to report
+for demo in mlp_demo mlp_mnist mnist_cnn; do
+  expect_bad_flag $demo --batch-size 0
+  expect_bad_flag $demo --batch-size -1
+done
+for demo in neuron_demo mlp_demo mlp_mnist; do
+  for lr in nan inf -1 0 1e9 0.1x; do expect_bad_flag $demo --lr $lr; done
+done
+for demo in neuron_demo mlp_demo gd_demo conv_demo mnist_cnn; do
+  expect_bad_flag $demo --out /proc/nn-missing/out       # a directory that cannot be created
+  expect_bad_flag $demo --out /dev/null                  # not a directory
+done
+for flag in --out --bench-json; do
+  expect_bad_flag mlp_mnist $flag /proc/nn-missing/history.csv   # a file in an unwritable place
+  expect_bad_flag mlp_mnist $flag "$SCRATCH"                     # a directory, not a file
+done
+expect_bad_flag mnist_cnn --bench-json /proc/nn-missing/run.json
+expect_bad_flag mnist_cnn --save /proc/nn-missing/model.ckpt
+expect_bad_flag mnist_cnn --load "$SCRATCH/no-such.ckpt"
+for demo in mlp_mnist mnist_cnn; do
+  expect_bad_flag $demo --limit -5
+  expect_bad_flag $demo --data no-such-set
+done
+expect_bad_flag backprop_demo --seed -1
+expect_bad_flag backprop_demo --seed x
+expect 2 "repeats: got '-3'" conv_bench -3
+expect 2 "repeats: got '0'" conv_bench 0
+for demo in neuron_demo mlp_demo backprop_demo gd_demo mlp_mnist conv_demo conv_bench pool_demo mnist_cnn; do
+  expect 2 "--no-such-flag" $demo --no-such-flag          # an unknown flag
+done
+
+# Library errors: one line, exit code 1.
+expect 1 "no such file" mnist_cnn --data "$SCRATCH/empty-data"
+expect 1 "no such file" mlp_mnist --data "$SCRATCH/empty-data"
+expect 1 "not a checkpoint" mnist_cnn --data "$SCRATCH/tiny-data" --load "$SCRATCH/not-a-checkpoint"
+
+echo "$checked cases, $failures failed"
+[ "$failures" -eq 0 ]
