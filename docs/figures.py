@@ -639,5 +639,64 @@ FIGURES.update({f.__name__: f for f in (neuron_diagram, mlp_shapes, backprop_gra
                                           conv_sliding, pooling_windows)})
 
 
+def rnn_unrolled(generated: Path):
+    """Chapter 7: a recurrent layer, folded (one cell with a loop) and unrolled over T steps,
+    the same weights at every step; backpropagation through time runs right to left."""
+    from matplotlib.patches import FancyArrowPatch
+    fig, ax = plt.subplots(figsize=(11.5, 4.2))
+
+    def cell(cx, label):
+        ax.add_patch(plt.Rectangle((cx - 0.55, -0.4), 1.1, 0.8, facecolor="#deebf7",
+                                   edgecolor="#2171b5", linewidth=1.4, zorder=3))
+        ax.text(cx, 0, label, ha="center", va="center", fontsize=11, zorder=4)
+
+    # Folded: one cell whose state feeds back into itself.
+    cell(0.0, "cell")
+    _arrow(ax, (0.0, -1.4), (0.0, -0.4), shrink=0)
+    ax.text(0.0, -1.6, "$x_t$", ha="center", va="top", fontsize=12)
+    _arrow(ax, (0.0, 0.4), (0.0, 1.4), shrink=0)
+    ax.text(0.0, 1.55, "$h_t$", ha="center", va="bottom", fontsize=12)
+    ax.add_patch(FancyArrowPatch((0.55, 0.15), (0.55, -0.15), connectionstyle="arc3,rad=-2.2",
+                                 arrowstyle="-|>", mutation_scale=12, color="#444444", lw=1.2))
+    ax.text(1.25, 0, "$h_{t-1}$", va="center", fontsize=11)
+    ax.text(2.2, 0, "=", va="center", ha="center", fontsize=20)
+
+    # Unrolled over T steps.
+    xs = [4.2, 6.2, 8.2, 11.0]
+    labels = ["$t = 1$", "$t = 2$", "$t = 3$", "$t = T$"]
+    _arrow(ax, (2.75, 0), (xs[0] - 0.55, 0), shrink=0)
+    ax.text((2.75 + xs[0] - 0.55) / 2, 0.12, "$h_0 = 0$", ha="center", va="bottom", fontsize=10)
+    for k, (cx, label) in enumerate(zip(xs, labels)):
+        cell(cx, "cell")
+        sub = label.split("=")[1].strip(" $")
+        _arrow(ax, (cx, -1.4), (cx, -0.4), shrink=0)
+        ax.text(cx, -1.6, f"$x_{{{sub}}}$", ha="center", va="top", fontsize=12)
+        _arrow(ax, (cx, 0.4), (cx, 1.4), shrink=0)
+        ax.text(cx, 1.55, f"$h_{{{sub}}}$", ha="center", va="bottom", fontsize=12)
+        ax.text(cx, -2.25, label, ha="center", fontsize=10, color="#636363")
+        if k + 1 < len(xs):
+            nxt = xs[k + 1]
+            if k == 2:
+                ax.text((cx + nxt) / 2, 0, "· · ·", ha="center", va="center", fontsize=16)
+                _arrow(ax, (cx + 0.55, 0), (cx + 1.0, 0), shrink=0)
+                _arrow(ax, (nxt - 1.0, 0), (nxt - 0.55, 0), shrink=0)
+            else:
+                _arrow(ax, (cx + 0.55, 0), (nxt - 0.55, 0), shrink=0)
+                ax.text((cx + nxt) / 2, 0.12, f"$h_{{{sub}}}$", ha="center", va="bottom", fontsize=10)
+    ax.annotate("", xy=(xs[0] - 0.2, 2.35), xytext=(xs[-1] + 0.2, 2.35),
+                arrowprops={"arrowstyle": "-|>", "color": "#d94801", "lw": 1.6})
+    ax.text((xs[0] + xs[-1]) / 2, 2.45, "backward: the gradient flows from step $T$ back to step 1 "
+            "(backpropagation through time)", ha="center", va="bottom", fontsize=10, color="#a63603")
+    ax.text((xs[0] + xs[-1]) / 2, -2.75, "every cell is the same layer: the same weights at every "
+            "step, their gradients summed over the steps", ha="center", fontsize=10)
+    ax.set_xlim(-0.9, 12.0)
+    ax.set_ylim(-3.0, 2.9)
+    _blank(ax)
+    return fig
+
+
+FIGURES.update({f.__name__: f for f in (rnn_unrolled,)})
+
+
 if __name__ == "__main__":
     sys.exit(main(sys.argv))
