@@ -129,6 +129,7 @@ class Chromium:
             [executable, "--headless", "--remote-debugging-pipe", "--no-sandbox", "--disable-gpu",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              "--disable-default-apps", "--disable-extensions", "--no-first-run",
+             "--disable-dev-shm-usage",  # containers give /dev/shm 64 MB
              "--no-default-browser-check", "--hide-scrollbars", "--mute-audio",
              "--allow-file-access-from-files", f"--user-data-dir={self.profile}", "about:blank"],
             preexec_fn=plumbing, pass_fds=(3, 4),

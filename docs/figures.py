@@ -502,15 +502,14 @@ def backprop_graph(generated: Path):
 
 
 def activations(generated: Path):
-    """Chapters 1-2: the activation functions and their derivatives, side by side."""
-    import numpy as np
-    z = np.linspace(-5, 5, 401)
-    sigmoid = 1 / (1 + np.exp(-z))
-    curves = [("sigmoid", sigmoid, sigmoid * (1 - sigmoid), r"$\sigma(z) = 1/(1+e^{-z})$",
+    """Chapter 1: the library's activation functions and their derivatives (neuron_demo writes
+    nn::activate and nn::derivative_from_output on a grid of z)."""
+    c = read_columns(generated / "01_neuron" / "activations.csv")
+    z = c["z"]
+    curves = [("sigmoid", c["sigmoid"], c["dsigmoid"], r"$\sigma(z) = 1/(1+e^{-z})$",
                r"$\sigma'(z) = \sigma(z)(1-\sigma(z))$"),
-              ("tanh", np.tanh(z), 1 - np.tanh(z) ** 2, r"$\tanh z$", r"$1 - \tanh^2 z$"),
-              ("relu", np.maximum(z, 0), (z > 0).astype(float), r"$\max(0, z)$",
-               r"$1$ if $z > 0$ else $0$")]
+              ("tanh", c["tanh"], c["dtanh"], r"$\tanh z$", r"$1 - \tanh^2 z$"),
+              ("relu", c["relu"], c["drelu"], r"$\max(0, z)$", r"$1$ if $z > 0$ else $0$")]
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.6), sharex=True)
     for ax, (name, f, df, f_label, df_label) in zip(axes, curves):
         ax.plot(z, f, color="#2171b5", linewidth=2, label=f_label)

@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
   app.add_option("--epochs", epochs, "gradient-descent steps")->capture_default_str();
   app.add_option("--lr", lr, "learning rate")->capture_default_str();
   app.add_option("--seed", seed, "seed for the initial weights")->capture_default_str();
-  app.add_option("--out", out, "directory for neuron_loss.csv (loss per epoch)");
+  app.add_option("--out", out, "directory for neuron_loss.csv (loss per epoch) and activations.csv");
   CLI11_PARSE(app, argc, argv);
 
   const Tensor<double> x = {{0.0, 0.0}, {0.0, 1.0}, {1.0, 0.0}, {1.0, 1.0}};
@@ -86,6 +86,18 @@ int main(int argc, char** argv) {
     for (int e = 0; e < epochs; ++e)
       csv << e + 1 << "," << runs[0].losses[e] << "," << runs[1].losses[e] << ","
           << runs[2].losses[e] << "\n";
+    // The library's activations and their derivatives on z in [-5, 5], for the book's figure.
+    std::ofstream curves(std::filesystem::path(out) / "activations.csv");
+    curves << "z,sigmoid,dsigmoid,tanh,dtanh,relu,drelu\n" << std::setprecision(6);
+    for (int i = 0; i <= 400; ++i) {
+      const double z = -5.0 + 0.025 * i;
+      curves << z;
+      for (nn::Activation f : {nn::Activation::sigmoid, nn::Activation::tanh, nn::Activation::relu}) {
+        const double a = nn::activate(f, z);
+        curves << "," << a << "," << nn::derivative_from_output(f, a);
+      }
+      curves << "\n";
+    }
   }
   return 0;
 }
