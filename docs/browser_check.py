@@ -46,32 +46,54 @@ OVERFLOW_PROBE = r"""
     const text = (el.innerText || el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 60);
     return s + (section ? ' in #' + section.id : '') + (text ? ' "' + text + '"' : '');
   };
-  const reported = new Set();
-  const hiddenByAncestor = (el) => {
-    for (let p = el; p && p !== article; p = p.parentElement) {
+  // Not seen by a reader: display none, visibility hidden, or clipped away (screen-reader
+  // copies such as MathJax's assistive MathML).
+  const unseen = (el) => {
+    for (let p = el; p && p !== article.parentElement; p = p.parentElement) {
       const cs = getComputedStyle(p);
       if (cs.display === 'none' || cs.visibility === 'hidden') return true;
+      if (cs.position === 'absolute' && cs.clip !== 'auto') return true;
+      if (cs.clipPath && cs.clipPath !== 'none') return true;
     }
     return false;
   };
+  const reported = [];
+  const inside = (el) => reported.some((p) => p.contains(el));
+  // 1. Boxes whose content needs a sideways scrollbar, or is clipped at the side.
   for (const el of article.querySelectorAll('*')) {
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0) continue;
     const cs = getComputedStyle(el);
-    if (cs.position === 'fixed' || cs.position === 'absolute' && cs.clip !== 'auto') continue;
-    if (Array.from(reported).some((p) => p.contains(el))) continue;
-    const block = cs.display !== 'inline';
-    if (block && ['auto', 'scroll', 'hidden'].includes(cs.overflowX)
-        && el.scrollWidth > el.clientWidth + 1) {
-      if (hiddenByAncestor(el)) continue;
-      problems.push('scrolls sideways (' + el.scrollWidth + ' px in ' + el.clientWidth + ' px): ' + name(el));
-      reported.add(el);
-    } else if (r.right > box.right + 1 || r.left < box.left - 1) {
-      if (hiddenByAncestor(el)) continue;
-      problems.push('sticks out of the article (' + Math.round(r.left) + '..' + Math.round(r.right)
-                    + ' px, article ' + Math.round(box.left) + '..' + Math.round(box.right) + '): ' + name(el));
-      reported.add(el);
+    if (cs.display === 'inline' || !['auto', 'scroll', 'hidden', 'clip'].includes(cs.overflowX)) continue;
+    if (el.scrollWidth <= el.clientWidth + 1 || el.clientWidth === 0) continue;
+    if (unseen(el) || inside(el)) continue;
+    problems.push('scrolls sideways or is cut off (' + el.scrollWidth + ' px in ' + el.clientWidth + ' px): ' + name(el));
+    reported.push(el);
+  }
+  // 2. What a reader sees, text and pictures, outside the article's column.
+  const outside = (r) => r.width > 0 && r.height > 0 && (r.right > box.right + 2 || r.left < box.left - 2);
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.textContent.trim()) continue;
+    const el = node.parentElement;
+    if (inside(el)) continue;
+    range.selectNodeContents(node);
+    if (!Array.from(range.getClientRects()).some(outside)) continue;
+    // Spaces that hang past the end of a wrapped line are not content: look at the words.
+    let r = null;
+    for (const word of node.textContent.matchAll(/\S+/g)) {
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      if (Array.from(range.getClientRects()).some(outside)) { r = range.getBoundingClientRect(); break; }
     }
+    if (!r || unseen(el)) continue;
+    problems.push('sticks out of the article (' + Math.round(r.left) + '..' + Math.round(r.right)
+                  + ' px, article ' + Math.round(box.left) + '..' + Math.round(box.right) + '): ' + name(el));
+    reported.push(el);
+  }
+  for (const el of article.querySelectorAll('img, svg, canvas, video, iframe, table')) {
+    if (inside(el) || !outside(el.getBoundingClientRect()) || unseen(el)) continue;
+    problems.push('sticks out of the article: ' + name(el));
+    reported.push(el);
   }
   const doc = document.documentElement;
   if (doc.scrollWidth > window.innerWidth + 1)
@@ -107,6 +129,7 @@ class Chromium:
             [executable, "--headless", "--remote-debugging-pipe", "--no-sandbox", "--disable-gpu",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              "--disable-default-apps", "--disable-extensions", "--no-first-run",
+             "--disable-dev-shm-usage",  # containers give /dev/shm 64 MB
              "--no-default-browser-check", "--hide-scrollbars", "--mute-audio",
              "--allow-file-access-from-files", f"--user-data-dir={self.profile}", "about:blank"],
             preexec_fn=plumbing, pass_fds=(3, 4),

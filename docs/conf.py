@@ -33,7 +33,7 @@ html_title = project
 author = "the nn authors"
 copyright = "the nn authors"
 
-extensions = ["sphinx.ext.mathjax", "breathe", "excerpt", "api_group"]
+extensions = ["sphinx.ext.mathjax", "breathe", "excerpt", "api_group", "numpy_table"]
 
 # Sources: pages are .rst; the chapter template and the generated outputs are not pages.
 source_suffix = ".rst"

@@ -37,7 +37,7 @@ def neuron_loss(generated: Path):
         ax.plot(columns["epoch"], columns[name], label=name, linewidth=1.8)
     ax.set_yscale("log")
     ax.set_xlabel("gradient-descent step")
-    ax.set_ylabel(r"loss $\frac{1}{2N}\sum_n (a_n - y_n)^2$")
+    ax.set_ylabel(r"loss $\frac{1}{2N}\sum_n (a_n - t_n)^2$")
     ax.set_title("One sigmoid neuron: AND and OR are learned, XOR is not")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
@@ -634,6 +634,293 @@ def main(argv: list[str]) -> int:
     fig.savefig(partial, format="png", dpi=120, metadata={"Software": None})
     os.replace(partial, output)
     return 0
+
+
+
+# --- Pictures of the ideas: diagrams drawn at build time. Those that show numbers read them
+# from the demos' outputs, never from values typed in here.
+
+def _node(ax, xy, text, radius=0.32, colour="#deebf7", edge="#2171b5", fontsize=12):
+    ax.add_patch(plt.Circle(xy, radius, facecolor=colour, edgecolor=edge, linewidth=1.4, zorder=3))
+    ax.text(*xy, text, ha="center", va="center", fontsize=fontsize, zorder=4)
+
+
+def _arrow(ax, start, end, colour="#444444", width=1.2, shrink=14):
+    ax.annotate("", xy=end, xytext=start, zorder=2,
+                arrowprops={"arrowstyle": "-|>", "color": colour, "lw": width,
+                            "shrinkA": shrink, "shrinkB": shrink})
+
+
+def _blank(ax):
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+
+
+def neuron_diagram(generated: Path):
+    """Chapter 1: one neuron, z = w·x + b then a = σ(z), with its inputs and weights."""
+    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    inputs = [(0.0, 2.4), (0.0, 1.2), (0.0, 0.0)]
+    for k, xy in enumerate(inputs, start=1):
+        _node(ax, xy, f"$x_{k}$", colour="#f0f0f0", edge="#636363")
+        _arrow(ax, xy, (3.0, 1.2))
+        mid = ((xy[0] + 3.0) / 2, (xy[1] + 1.2) / 2)
+        ax.text(mid[0] - 0.1, mid[1] + 0.16, f"$w_{k}$", fontsize=12, color="#a63603", ha="center")
+    _node(ax, (3.0, 1.2), r"$\Sigma$", radius=0.45)
+    ax.text(3.0, 0.45, r"$z = \sum_i w_i x_i + b$", ha="center", va="top", fontsize=11)
+    ax.text(3.0, 2.05, "$+\\,b$", ha="center", fontsize=12, color="#a63603")
+    _arrow(ax, (3.0, 2.0), (3.0, 1.65), shrink=0)
+    ax.add_patch(plt.Rectangle((4.4, 0.8), 1.1, 0.8, facecolor="#fee6ce", edgecolor="#e6550d",
+                               linewidth=1.4, zorder=3))
+    ax.text(4.95, 1.2, r"$\sigma$", ha="center", va="center", fontsize=16, zorder=4)
+    ax.text(4.95, 0.45, r"$a = \sigma(z)$", ha="center", va="top", fontsize=11)
+    _arrow(ax, (3.45, 1.2), (4.4, 1.2), shrink=0)
+    ax.text(3.92, 1.3, "$z$", ha="center", fontsize=12)
+    _arrow(ax, (5.5, 1.2), (6.6, 1.2), shrink=0)
+    ax.text(6.75, 1.2, "$a$", va="center", fontsize=14)
+    ax.set_xlim(-0.6, 7.2)
+    ax.set_ylim(-0.4, 2.9)
+    _blank(ax)
+    ax.set_title("One neuron: a weighted sum of the inputs plus a bias, then an activation")
+    return fig
+
+
+def mlp_shapes(generated: Path):
+    """Chapter 2: an MLP as layers of neurons, with the shape of every tensor for a batch of N."""
+    fig, ax = plt.subplots(figsize=(9, 4.6))
+    layers = [("input $x$", 4, "(N, D)", "#f0f0f0", "#636363"),
+              ("hidden $h$", 5, "(N, U)", "#deebf7", "#2171b5"),
+              ("output $y$", 3, "(N, C)", "#fee6ce", "#e6550d")]
+    xs = [0.0, 3.2, 6.4]
+    positions = []
+    for (name, n, shape, colour, edge), x in zip(layers, xs):
+        ys = [(n - 1) / 2 - i for i in range(n)]
+        positions.append([(x, y) for y in ys])
+    for left, right in zip(positions, positions[1:]):
+        for a in left:
+            for b in right:
+                ax.plot([a[0], b[0]], [a[1], b[1]], color="#bdbdbd", linewidth=0.7, zorder=1)
+    for (name, n, shape, colour, edge), column in zip(layers, positions):
+        for xy in column:
+            _node(ax, xy, "", radius=0.22, colour=colour, edge=edge)
+        x = column[0][0]
+        ax.text(x, 2.95, name, ha="center", fontsize=12)
+        ax.text(x, -2.95, shape, ha="center", fontsize=12, family="monospace")
+    weights = [(r"$W_1$: (D, U)   $b_1$: (U)", r"$h = \mathrm{relu}(x W_1 + b_1)$"),
+               (r"$W_2$: (U, C)   $b_2$: (C)", r"$y = h W_2 + b_2$")]
+    for (label, formula), x0, x1 in zip(weights, xs, xs[1:]):
+        ax.text((x0 + x1) / 2, 2.45, label, ha="center", fontsize=11, color="#a63603")
+        ax.text((x0 + x1) / 2, -2.45, formula, ha="center", fontsize=11)
+    ax.set_xlim(-1.4, 7.8)
+    ax.set_ylim(-3.3, 3.3)
+    _blank(ax)
+    ax.set_title("A batch of N examples flows left to right; each row of x is one example", fontsize=11)
+    return fig
+
+
+def read_demo_values(path: Path) -> dict[str, list[float]]:
+    """Lines `  name = v1 v2 ...` of a demo's printed output, as {name: values}."""
+    values = {}
+    for line in path.read_text().splitlines():
+        if " = " not in line or not line.startswith("  "):
+            continue
+        name, _, numbers = line.rpartition(" =")
+        try:
+            values[name.strip()] = [float(v) for v in numbers.split()]
+        except ValueError:
+            continue
+    return values
+
+
+def backprop_graph(generated: Path):
+    """Chapter 3: the 2-2-1 network as a computational graph, with the demo's forward values
+    above each edge and the gradients of the loss below it."""
+    v = read_demo_values(generated / "03_backprop" / "backprop_demo.txt")
+
+    def fmt(values):
+        return "(" + ", ".join(f"{x:.4g}" for x in values) + ")" if len(values) > 1 else f"{values[0]:.4g}"
+
+    x, h, y = v["x"], v["h = sigmoid(x W1 + b1)"], v["y = sigmoid(h W2 + b2)"]
+    loss = v["L = (y - t)^2"]
+    fig, ax = plt.subplots(figsize=(12, 4.4))
+    X1, X2, XL, XE = 3.6, 7.4, 11.2, 14.0  # box centres: dense 1, dense 2, loss, L
+    boxes = [(0.0, "$x$"), (X1, "Dense 1\n$\\sigma(xW_1+b_1)$"), (X2, "Dense 2\n$\\sigma(hW_2+b_2)$"),
+             (XL, "loss\n$(y-t)^2$"), (XE, "$L$")]
+    for cx, label in boxes:
+        plain = label.startswith("$")
+        ax.add_patch(plt.Rectangle((cx - 0.8, -0.45), 1.6, 0.9, zorder=3,
+                                   facecolor="#f0f0f0" if plain else "#deebf7",
+                                   edgecolor="#636363" if plain else "#2171b5", linewidth=1.3))
+        ax.text(cx, 0, label, ha="center", va="center", fontsize=11, zorder=4)
+    edges = [(0.0, X1, "x", fmt(x), fmt(v["dL/dx"])), (X1, X2, "h", fmt(h), fmt(v["dL/dh"])),
+             (X2, XL, "y", fmt(y), fmt(v["dL/dy"]))]
+    for x0, x1, name, forward, backward in edges:
+        ax.annotate("", xy=(x1 - 0.8, 0.12), xytext=(x0 + 0.8, 0.12),
+                    arrowprops={"arrowstyle": "-|>", "color": "#2171b5", "lw": 1.4})
+        ax.annotate("", xy=(x0 + 0.8, -0.12), xytext=(x1 - 0.8, -0.12),
+                    arrowprops={"arrowstyle": "-|>", "color": "#d94801", "lw": 1.4})
+        mid = (x0 + x1) / 2
+        ax.text(mid, 0.3, f"${name}$ = {forward}", ha="center", va="bottom", fontsize=10, color="#08519c")
+        ax.text(mid, -0.3, f"$\\partial L/\\partial {name}$ =\n{backward}", ha="center", va="top",
+                fontsize=10, color="#a63603")
+    ax.annotate("", xy=(XE - 0.8, 0.12), xytext=(XL + 0.8, 0.12),
+                arrowprops={"arrowstyle": "-|>", "color": "#2171b5", "lw": 1.4})
+    ax.text((XL + XE) / 2, 0.3, f"$L$ = {fmt(loss)}", ha="center", va="bottom", fontsize=10,
+            color="#08519c")
+    ax.text((XL + XE) / 2, -0.3, "$\\partial L/\\partial L$\n= 1", ha="center", va="top", fontsize=10,
+            color="#a63603")
+    params = [(X1, "W_1", "dL/dW1"), (X1, "b_1", "dL/db1"), (X2, "W_2", "dL/dW2"),
+              (X2, "b_2", "dL/db2")]
+    for k, (cx, name, grad) in enumerate(params):
+        dx = -0.55 if k % 2 == 0 else 0.55
+        top = 2.2 if k % 2 == 0 else 1.55
+        ax.annotate("", xy=(cx + dx * 0.6, 0.45), xytext=(cx + dx, top - 0.15),
+                    arrowprops={"arrowstyle": "-|>", "color": "#636363", "lw": 1.0})
+        ax.text(cx + dx, top, f"$\\partial L/\\partial {name}$ = {fmt(v[grad])}", ha="center",
+                va="bottom", fontsize=9, color="#a63603")
+    ax.text(-0.9, 2.75, "blue, left to right: the forward values.   "
+            "orange, right to left: the gradients of the loss (printed by chapters/03_backprop's demo)",
+            fontsize=9.5, color="#252525")
+    ax.set_xlim(-1.0, 15.0)
+    ax.set_ylim(-1.3, 3.0)
+    ax.set_axis_off()
+    return fig
+
+
+def activations(generated: Path):
+    """Chapter 1: the library's activation functions and their derivatives (neuron_demo writes
+    nn::activate and nn::derivative_from_output on a grid of z)."""
+    c = read_columns(generated / "01_neuron" / "activations.csv")
+    z = c["z"]
+    curves = [("sigmoid", c["sigmoid"], c["dsigmoid"], r"$\sigma(z) = 1/(1+e^{-z})$",
+               r"$\sigma'(z) = \sigma(z)(1-\sigma(z))$"),
+              ("tanh", c["tanh"], c["dtanh"], r"$\tanh z$", r"$1 - \tanh^2 z$"),
+              ("relu", c["relu"], c["drelu"], r"$\max(0, z)$", r"$1$ if $z > 0$ else $0$")]
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.6), sharex=True)
+    for ax, (name, f, df, f_label, df_label) in zip(axes, curves):
+        ax.plot(z, f, color="#2171b5", linewidth=2, label=f_label)
+        ax.plot(z, df, color="#d94801", linewidth=2, linestyle="--", label=df_label)
+        ax.axhline(0, color="#999999", linewidth=0.6)
+        ax.axvline(0, color="#999999", linewidth=0.6)
+        ax.set_title(name)
+        ax.set_xlabel("$z$")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8.5, loc="upper left")
+    axes[0].set_ylim(-0.1, 1.15)
+    axes[1].set_ylim(-1.15, 1.5)
+    axes[2].set_ylim(-0.3, 5.2)
+    fig.suptitle("Activations (solid) and their derivatives (dashed): sigmoid's is at most 1/4, "
+                 "relu's is 0 or 1", fontsize=11)
+    return fig
+
+
+def conv_sliding(generated: Path):
+    """Chapter 5: a 3x3 kernel sliding over a 5x5 image padded by 1, with stride 2 and stride 1."""
+    from matplotlib.patches import Rectangle
+    H, K, P = 5, 3, 1
+    fig, axes = plt.subplots(1, 5, figsize=(12.5, 3.5),
+                             gridspec_kw={"width_ratios": [1, 1, 1, 1, 0.9]})
+    S = 2
+    Ho = (H + 2 * P - K) // S + 1
+    positions = [(0, 0), (0, 1), (0, 2), (1, 0)]
+    colours = ["#e6550d", "#31a354", "#3182bd", "#756bb1"]
+    for ax, (oh, ow), colour in zip(axes[:4], positions, colours):
+        size = H + 2 * P
+        for r in range(size):
+            for c in range(size):
+                pad = r < P or c < P or r >= H + P or c >= H + P
+                ax.add_patch(Rectangle((c, r), 1, 1, facecolor="#f0f0f0" if pad else "white",
+                                       edgecolor="#bdbdbd", linewidth=0.8))
+                if pad:
+                    ax.text(c + 0.5, r + 0.5, "0", ha="center", va="center", fontsize=8,
+                            color="#969696")
+        ax.add_patch(Rectangle((P, P), H, H, fill=False, edgecolor="#252525", linewidth=1.6))
+        ax.add_patch(Rectangle((ow * S, oh * S), K, K, facecolor=colour, alpha=0.3,
+                               edgecolor=colour, linewidth=2.2))
+        ax.set_xlim(-0.1, size + 0.1)
+        ax.set_ylim(size + 0.1, -0.1)
+        _blank(ax)
+        ax.set_title(f"output ({oh}, {ow}): input rows {oh * S - P}..{oh * S - P + K - 1},\n"
+                     f"columns {ow * S - P}..{ow * S - P + K - 1}", fontsize=10)
+    out = axes[4]
+    for r in range(Ho):
+        for c in range(Ho):
+            shown = (r, c) in positions
+            colour = colours[positions.index((r, c))] if shown else "white"
+            out.add_patch(Rectangle((c, r), 1, 1, facecolor=colour, alpha=0.3 if shown else 1,
+                                    edgecolor="#636363", linewidth=1.0))
+            out.text(c + 0.5, r + 0.5, f"({r},{c})", ha="center", va="center", fontsize=9)
+    out.set_xlim(-0.6, Ho + 0.6)
+    out.set_ylim(Ho + 2.2, -0.6)
+    _blank(out)
+    out.set_title(f"output {Ho}×{Ho}", fontsize=10)
+    out.text(Ho / 2, Ho + 0.5, f"$H_o = \\lfloor(H + 2P - K)/S\\rfloor + 1$\n"
+             f"$= \\lfloor({H} + {2 * P} - {K})/{S}\\rfloor + 1 = {Ho}$",
+             ha="center", va="top", fontsize=10)
+    fig.suptitle(f"A {K}×{K} kernel over a {H}×{H} image with padding $P$ = {P} (grey zeros) and "
+                 f"stride $S$ = {S}: each output is one position of the kernel", fontsize=11)
+    return fig
+
+
+def pooling_windows(generated: Path):
+    """Chapter 6: 2x2 max and average pooling of the worked example, forward and backward,
+    with the library's outputs (pool_demo writes them)."""
+    maps = {}
+    with open(generated / "06_pooling" / "pool_example.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            maps.setdefault(row["map"], {})[(int(row["row"]), int(row["col"]))] = float(row["value"])
+
+    def matrix(name):
+        cells = maps[name]
+        rows = 1 + max(r for r, _ in cells)
+        cols = 1 + max(c for _, c in cells)
+        return [[cells[(r, c)] for c in range(cols)] for r in range(rows)]
+
+    x = matrix("x")
+    window_colours = ["#fdd0a2", "#c7e9c0", "#c6dbef", "#dadaeb"]
+
+    def draw(ax, m, title, lit=None, window=2):
+        rows, cols = len(m), len(m[0])
+        for r in range(rows):
+            for c in range(cols):
+                k = (r // window) * (cols // window) + c // window
+                colour = window_colours[k] if lit is None or (r, c) in lit else "white"
+                ax.add_patch(plt.Rectangle((c, r), 1, 1, facecolor=colour, edgecolor="#636363",
+                                           linewidth=0.8))
+                bold = lit is not None and (r, c) in lit and lit[(r, c)]
+                ax.text(c + 0.5, r + 0.5, f"{m[r][c]:g}", ha="center", va="center", fontsize=12,
+                        fontweight="bold" if bold else "normal")
+        if window > 1:  # the windows' borders
+            for k in range(0, rows + 1, window):
+                ax.plot([0, cols], [k, k], color="#252525", linewidth=2.2)
+            for k in range(0, cols + 1, window):
+                ax.plot([k, k], [0, rows], color="#252525", linewidth=2.2)
+        ax.set_xlim(-0.05, cols + 0.05)
+        ax.set_ylim(rows + 0.05, -0.05)
+        _blank(ax)
+        ax.set_title(title, fontsize=10)
+
+    fig, axes = plt.subplots(2, 4, figsize=(11.5, 6.2),
+                             gridspec_kw={"width_ratios": [4, 2, 2, 4]})
+    for row, kind, name in ((0, "max", "max"), (1, "avg", "average")):
+        y, dy, dx = matrix(f"y_{kind}"), matrix(f"dy_{kind}"), matrix(f"dx_{kind}")
+        every = {(r, c): False for r in range(4) for c in range(4)}
+        if kind == "max":  # the cells that receive a gradient: the windows' maxima
+            chosen = {(r, c): True for r in range(4) for c in range(4) if dx[r][c] != 0}
+        else:
+            chosen = every
+        draw(axes[row][0], x, f"{name} pooling of $x$ (4×4),\n2×2 windows, stride 2",
+             lit=chosen if kind == "max" else None)
+        draw(axes[row][1], y, f"{name} pool: $y$", window=1)
+        draw(axes[row][2], dy, r"incoming $\partial L/\partial y$", window=1)
+        rule = ("each dy goes to its window's\nmaximum (bold); the others get 0"
+                if kind == "max" else "each dy is shared equally,\ndy/4 to each input of its window")
+        draw(axes[row][3], dx, r"$\partial L/\partial x$ = backward(dy):" + "\n" + rule,
+             lit=chosen if kind == "max" else None)
+    return fig
+
+
+FIGURES.update({f.__name__: f for f in (neuron_diagram, mlp_shapes, backprop_graph, activations,
+                                          conv_sliding, pooling_windows)})
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   app.add_option("--seed", seed, "seed for the initial weights")
       ->check(nn::cli::seed())
       ->capture_default_str();
-  app.add_option("--out", out, "directory for neuron_loss.csv (loss per epoch)")
+  app.add_option("--out", out, "directory for neuron_loss.csv (loss per epoch) and activations.csv")
       ->check(nn::cli::output_directory());
   return nn::cli::run(app, argc, argv, [&] {
     const Tensor<double> x = {{0.0, 0.0}, {0.0, 1.0}, {1.0, 0.0}, {1.0, 1.0}};
@@ -85,13 +85,26 @@ int main(int argc, char** argv) {
                  "Chapter 2 adds a hidden layer, which can.\n";
 
     if (!out.empty()) {
+      const std::filesystem::path dir(out);
       std::ostringstream csv;
       csv << "epoch,AND,OR,XOR\n";
       for (std::size_t e = 0; e < runs[0].losses.size(); ++e)
         csv << e + 1 << "," << runs[0].losses[e] << "," << runs[1].losses[e] << ","
             << runs[2].losses[e] << "\n";
-      nn::write_file_atomically((std::filesystem::path(out) / "neuron_loss.csv").string(), csv.str(),
-                                "the loss curves");
+      nn::write_file_atomically((dir / "neuron_loss.csv").string(), csv.str(), "the loss curves");
+      // The library's activations and their derivatives on z in [-5, 5], for the book's figure.
+      std::ostringstream curves;
+      curves << "z,sigmoid,dsigmoid,tanh,dtanh,relu,drelu\n" << std::setprecision(6);
+      for (int i = 0; i <= 400; ++i) {
+        const double z = -5.0 + 0.025 * i;
+        curves << z;
+        for (nn::Activation f : {nn::Activation::sigmoid, nn::Activation::tanh, nn::Activation::relu}) {
+          const double a = nn::activate(f, z);
+          curves << "," << a << "," << nn::derivative_from_output(f, a);
+        }
+        curves << "\n";
+      }
+      nn::write_file_atomically((dir / "activations.csv").string(), curves.str(), "the activation curves");
     }
     return 0;
   });

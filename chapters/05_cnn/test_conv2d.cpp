@@ -21,6 +21,7 @@ Tensor<double> im2col_of(const Tensor<double>& image, const nn::ConvGeometry& g)
   return cols;
 }
 
+// [seven-loop-convolution]
 // The definition of a convolution, one multiply-add at a time, with the padding
 // worked out here from the output size (not taken from the library):
 //   y[n,f,oh,ow] = b[f] + sum_{c,i,j} W[f,c,i,j] x[n,c, oh*S - pad_top + i, ow*S - pad_left + j]
@@ -57,6 +58,7 @@ Tensor<T> naive_conv2d(const Tensor<T>& x, const Tensor<T>& W, const Tensor<T>& 
         }
   return y;
 }
+// [seven-loop-convolution]
 }  // namespace
 
 // [conv-worked-example]
@@ -232,6 +234,7 @@ TEST_CASE("wrong shapes raise shape_error naming the layer and both shapes") {
   CHECK_THROWS_AS(nn::Conv2D<float>(8, 3, Activation::none, 0), std::invalid_argument);
 }
 
+// [seven-loop-agreement-test]
 TEST_CASE("forward equals the seven-loop definition of a convolution") {
   nn::Generator rng(11);
   struct Config {
@@ -263,6 +266,7 @@ TEST_CASE("forward equals the seven-loop definition of a convolution") {
     }
   }
 }
+// [seven-loop-agreement-test]
 
 TEST_CASE("forward in single precision with the fused ReLU equals max(0, definition)") {
   nn::Generator rng(12);

@@ -1,14 +1,21 @@
 // Chapter 6 demo: how much a 2x2 max-pooled (and average-pooled) map changes when its
 // input moves by one pixel, against how much the input itself changes. The input is a
 // hand-drawn 7.
+//
+//   pool_demo [--out DIR]   also writes DIR/pool_example.csv: the chapter's 4x4 worked
+//                           example through MaxPool2D and AvgPool2D, forward and backward
+//                           (the book's figure of pooling windows and their gradients)
 #include <cmath>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "nn/cli.hpp"
+#include "nn/files.hpp"
 #include "nn/pooling.hpp"
 
 using nn::Tensor;
@@ -79,11 +86,41 @@ void print_side_by_side(const std::vector<std::pair<std::string, Tensor<double>>
   }
 }
 
+// The worked example of the chapter's tests, through both pooling layers, as rows
+// "map,row,col,value" (maps: x, y_max, dy_max, dx_max, y_avg, dy_avg, dx_avg).
+void write_pool_example(const std::filesystem::path& path) {
+  nn::Generator rng(1);
+  nn::MaxPool2D<double> max_pool(2);
+  nn::AvgPool2D<double> avg_pool(2);
+  max_pool.build({1, 4, 4}, rng);
+  avg_pool.build({1, 4, 4}, rng);
+  const Tensor<double> x = {{{{1, 3, 2, 0}, {4, 2, 1, 5}, {0, 6, 7, 1}, {2, 1, 3, 8}}}};
+  const Tensor<double> dy_max = {{{{10, 20}, {30, 40}}}};
+  const Tensor<double> dy_avg = {{{{4, 8}, {12, 16}}}};
+  const Tensor<double> y_max = max_pool.forward(x);
+  const Tensor<double> dx_max = max_pool.backward(dy_max);
+  const Tensor<double> y_avg = avg_pool.forward(x);
+  const Tensor<double> dx_avg = avg_pool.backward(dy_avg);
+  std::ostringstream out;
+  out << "map,row,col,value\n";
+  for (const auto& [name, m] : std::vector<std::pair<std::string, Tensor<double>>>{
+           {"x", x}, {"y_max", y_max}, {"dy_max", dy_max}, {"dx_max", dx_max},
+           {"y_avg", y_avg}, {"dy_avg", dy_avg}, {"dx_avg", dx_avg}})
+    for (std::size_t h = 0; h < m.shape(2); ++h)
+      for (std::size_t w = 0; w < m.shape(3); ++w)
+        out << name << "," << h << "," << w << "," << m(0, 0, h, w) << "\n";
+  nn::write_file_atomically(path.string(), out.str(), "the pooling example");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Chapter 6: max pooling and a one-pixel shift of the input"};
+  std::string out;
+  app.add_option("--out", out, "directory for pool_example.csv (the worked example, for the figure)")
+      ->check(nn::cli::output_directory());
   return nn::cli::run(app, argc, argv, [&] {
+    if (!out.empty()) write_pool_example(std::filesystem::path(out) / "pool_example.csv");
 
     nn::Generator rng(1);
     nn::MaxPool2D<double> pool(2);  // 2x2 windows, stride 2: 12x12 -> 6x6

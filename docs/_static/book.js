@@ -23,6 +23,7 @@
 
   function fitCode() {
     document.querySelectorAll("article pre").forEach(function (pre) {
+      if (pre.closest("table")) return;  // a cell's width follows its content: let it wrap
       pre.classList.add("nn-nowrap");
       if (!shrinkToFit(pre, pre, MIN)) {
         pre.style.fontSize = "";

@@ -1,0 +1,86 @@
+"""The ``numpy-table`` directive: a two-column table, NumPy beside xtensor, read from a test.
+
+    .. numpy-table:: nn/tests/test_numpy_to_xtensor.cpp numpy-table
+
+reads the named region (as ``excerpt`` does). Each row starts at a comment line
+``// np: <NumPy code>``; the code lines under it, up to the next ``// np:`` line, form
+the xtensor column, leaving out blank lines, the test's ``CHECK`` lines (which assert
+that the C++ computes what the NumPy line computes) and lines ending in ``// test only``. The table therefore shows only
+code that compiles and passes.
+"""
+import re
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
+from excerpt import ExcerptError, read_region
+
+ROW = re.compile(r"^//\s*np:\s*(.*)$")
+
+
+def rows_of(code: str):
+    rows = []
+    for line in code.splitlines():
+        text = line.strip()
+        if m := ROW.match(text):
+            rows.append([m.group(1), []])
+        elif rows and text and not text.startswith(("CHECK", "REQUIRE", "//")):
+            if not text.endswith("// test only"):
+                rows[-1][1].append(text)
+    return [(numpy, "\n".join(cpp)) for numpy, cpp in rows if cpp]
+
+
+def cell(text: str, language: str):
+    block = nodes.literal_block(text, text, language=language)
+    entry = nodes.entry()
+    entry += block
+    return entry
+
+
+class NumpyTable(SphinxDirective):
+    required_arguments = 2
+    has_content = False
+
+    def run(self):
+        relpath, region = self.arguments
+        path = Path(self.config.excerpt_root) / relpath
+        source, line = self.get_source_info()
+        try:
+            rows = rows_of(read_region(path, region))
+        except ExcerptError as error:
+            raise ExcerptError(f"{source}:{line}: {error}") from None
+        if not rows:
+            raise ExcerptError(f"{source}:{line}: {relpath} region '{region}' has no `// np:` rows")
+        self.env.note_dependency(str(path.resolve()))
+
+        table = nodes.table(classes=["numpy-table"])
+        group = nodes.tgroup(cols=2)
+        table += group
+        group += nodes.colspec(colwidth=1)
+        group += nodes.colspec(colwidth=1)
+        head = nodes.thead()
+        header = nodes.row()
+        for title in ("NumPy", "xtensor (nn::Tensor<T> is xt::xarray<T>)"):
+            entry = nodes.entry()
+            entry += nodes.paragraph(text=title)
+            header += entry
+        head += header
+        group += head
+        body = nodes.tbody()
+        for numpy, cpp in rows:
+            row = nodes.row()
+            row += cell(numpy, "python")
+            row += cell(cpp, "cpp")
+            body += row
+        group += body
+        caption = nodes.paragraph()
+        caption += nodes.Text("Every row is compiled and checked by ")
+        caption += nodes.literal(text=relpath)
+        caption += nodes.Text(".")
+        return [table, caption]
+
+
+def setup(app):
+    app.add_directive("numpy-table", NumpyTable)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
