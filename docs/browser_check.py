@@ -6,7 +6,9 @@ anything a reader would trip over:
 * a request that leaves the machine (only file:, data:, blob:, about: and localhost are allowed;
   every other request is also blocked, so a page cannot quietly depend on the network);
 * horizontal overflow inside the article: an element wider than the article, or a box whose
-  content needs a horizontal scrollbar (a code block, a displayed equation, a table).
+  content needs a horizontal scrollbar (a code block, a displayed equation, a table);
+* a theme control that does not work: the theme script must run, the toggle must cycle
+  auto, light and dark, and back-to-top must appear when the reader scrolls back up.
 
 Each page is loaded at a desktop width (1280 px) and a phone width (390 px), after MathJax has
 typeset it. The script talks to Chromium through the DevTools protocol over a pipe
@@ -98,6 +100,35 @@ OVERFLOW_PROBE = r"""
   const doc = document.documentElement;
   if (doc.scrollWidth > window.innerWidth + 1)
     problems.push('the page scrolls sideways (' + doc.scrollWidth + ' px in a ' + window.innerWidth + ' px window)');
+  return problems;
+})()
+"""
+
+# The theme's controls, exercised: its script ran (it removes the "no-js" class), the theme
+# toggle cycles the colour scheme, and the back-to-top button appears when scrolling back up.
+THEME_PROBE = r"""
+(async () => {
+  const problems = [];
+  // Scroll events, and furo's handlers, run on later frames: let a few pass.
+  const frame = () => new Promise((r) => setTimeout(() => requestAnimationFrame(() =>
+    requestAnimationFrame(r)), 150));
+  if (document.documentElement.classList.contains('no-js'))
+    problems.push('the theme script did not run (the page still has the no-js class)');
+  const toggle = document.querySelector('.theme-toggle');
+  if (!toggle) return problems.concat(['no theme toggle on the page']);
+  const seen = new Set([document.body.dataset.theme]);
+  for (let i = 0; i < 3; i++) { toggle.click(); seen.add(document.body.dataset.theme); }
+  if (!['auto', 'light', 'dark'].every((m) => seen.has(m)))
+    problems.push('the theme toggle does not cycle auto, light and dark (saw ' + Array.from(seen).join(', ') + ')');
+  localStorage.removeItem('theme');
+  document.body.dataset.theme = 'auto';
+  if (document.documentElement.scrollHeight > window.innerHeight * 2) {
+    window.scrollTo(0, 1200); await frame();
+    window.scrollTo(0, 600); await frame();
+    if (!document.documentElement.classList.contains('show-back-to-top'))
+      problems.push('the back-to-top button does not appear when scrolling up');
+    window.scrollTo(0, 0); await frame();
+  }
   return problems;
 })()
 """
@@ -214,6 +245,9 @@ def check_page(browser, url, width):
                      session=session)
         result = browser.send("Runtime.evaluate", {"expression": OVERFLOW_PROBE, "returnByValue": True},
                               session=session)
+        problems += result["result"].get("value", [])
+        result = browser.send("Runtime.evaluate", {"expression": THEME_PROBE, "awaitPromise": True,
+                                                   "returnByValue": True}, session=session)
         problems += result["result"].get("value", [])
         for event in browser.events:
             if event.get("sessionId") != session:
