@@ -6,7 +6,10 @@ anything a reader would trip over:
 * a request that leaves the machine (only file:, data:, blob:, about: and localhost are allowed;
   every other request is also blocked, so a page cannot quietly depend on the network);
 * horizontal overflow inside the article: an element wider than the article, or a box whose
-  content needs a horizontal scrollbar (a code block, a displayed equation, a table).
+  content needs a horizontal scrollbar (a code block, a displayed equation, a table);
+* a theme control that does not work (checked at the first width): the theme script must
+  run, the toggle must cycle auto, light and dark, and back-to-top must appear when the
+  reader scrolls back up.
 
 Each page is loaded at a desktop width (1280 px) and a phone width (390 px), after MathJax has
 typeset it. The script talks to Chromium through the DevTools protocol over a pipe
@@ -102,6 +105,53 @@ OVERFLOW_PROBE = r"""
 })()
 """
 
+# The theme's controls, exercised: its script ran (it removes the "no-js" class), the theme
+# toggle cycles the colour scheme, and the back-to-top button appears when scrolling back up.
+THEME_PROBE = r"""
+(async () => {
+  const problems = [];
+  // Scrolls, then resolves after the scroll event and the frames after it, when furo's
+  // handler (registered before this one, run on the next animation frame) has seen it.
+  const scrollTo = (y) => new Promise((resolve) => {
+    let finished = false;
+    const done = () => {
+      if (finished) return;
+      finished = true;
+      window.removeEventListener('scroll', done);
+      requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 50)));
+    };
+    window.addEventListener('scroll', done);
+    window.scrollTo(0, y);
+    setTimeout(done, 1500);  // no event if the page could not scroll there
+  });
+  const shown = () => document.documentElement.classList.contains('show-back-to-top');
+  if (document.documentElement.classList.contains('no-js'))
+    problems.push('the theme script did not run (the page still has the no-js class)');
+  const toggle = document.querySelector('.theme-toggle');
+  if (!toggle) return problems.concat(['no theme toggle on the page']);
+  const seen = new Set([document.body.dataset.theme]);
+  for (let i = 0; i < 3; i++) { toggle.click(); seen.add(document.body.dataset.theme); }
+  if (!['auto', 'light', 'dark'].every((m) => seen.has(m)))
+    problems.push('the theme toggle does not cycle auto, light and dark (saw ' + Array.from(seen).join(', ') + ')');
+  localStorage.removeItem('theme');
+  document.body.dataset.theme = 'auto';
+  if (document.documentElement.scrollHeight > window.innerHeight * 2) {
+    let appeared = false;
+    for (let attempt = 0; attempt < 3 && !appeared; attempt++) {
+      await scrollTo(1200);
+      await scrollTo(600);
+      for (let wait = 0; wait < 20 && !appeared; wait++) {
+        appeared = shown();
+        if (!appeared) await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    if (!appeared) problems.push('the back-to-top button does not appear when scrolling up');
+    await scrollTo(0);
+  }
+  return problems;
+})()
+"""
+
 # Resolves once MathJax (if the page has it) has typeset everything, then after one frame.
 WAIT_FOR_TYPESETTING = r"""
 new Promise((resolve) => {
@@ -193,8 +243,9 @@ def is_local(url):
     return url.startswith(LOCAL_SCHEMES) or url.startswith(LOCAL_HOSTS)
 
 
-def check_page(browser, url, width):
-    """The problems a reader meets on ``url`` in a window ``width`` pixels wide."""
+def check_page(browser, url, width, theme=True):
+    """The problems a reader meets on ``url`` in a window ``width`` pixels wide (``theme``:
+    also work the theme's controls)."""
     target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
     session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
     browser.events.clear()
@@ -215,6 +266,10 @@ def check_page(browser, url, width):
         result = browser.send("Runtime.evaluate", {"expression": OVERFLOW_PROBE, "returnByValue": True},
                               session=session)
         problems += result["result"].get("value", [])
+        if theme:
+            result = browser.send("Runtime.evaluate", {"expression": THEME_PROBE, "awaitPromise": True,
+                                                       "returnByValue": True}, session=session)
+            problems += result["result"].get("value", [])
         for event in browser.events:
             if event.get("sessionId") != session:
                 continue
@@ -264,7 +319,8 @@ def main():
         for page in pages:
             url = (args.base_url.rstrip("/") + "/" + page) if args.base_url else (root / page).as_uri()
             for width in widths:
-                problems = check_page(browser, url, width)
+                # The theme's controls behave alike at every width: work them at the first.
+                problems = check_page(browser, url, width, theme=width == widths[0])
                 if problems:
                     failed += 1
                     print(f"FAIL {page} at {width} px:")

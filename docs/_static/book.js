@@ -68,8 +68,22 @@
     window.MathJax.AuthorInit = afterMathJax;
   }
 
+  // Opened from disk, the browser blocks the search's fetches of the pages' text, so results
+  // list titles only: say so, and how to get the full results.
+  function noteSearchFromDisk() {
+    var results = document.getElementById("search-results");
+    if (!results || window.location.protocol !== "file:") return;
+    var note = document.createElement("p");
+    note.className = "nn-search-note";
+    note.textContent = "Opened from disk, search lists page titles only: the browser does " +
+      "not let a page read other files. Run ./nnbook read to serve the book on this machine " +
+      "and see the matching text as well.";
+    results.parentNode.insertBefore(note, results);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     lastWidth = window.innerWidth;
+    noteSearchFromDisk();
     fitAll();
     window.addEventListener("resize", onResize);
   });

@@ -110,6 +110,7 @@ T SoftmaxCrossEntropy<T>::forward(const Tensor<T>& z, const Tensor<T>& t) {
 }
 // [softmax-cross-entropy]
 
+// [softmax]
 template <class T>
 Tensor<T> softmax(const Tensor<T>& z) {
   const std::size_t N = z.shape(0), C = z.shape(1);
@@ -124,6 +125,7 @@ Tensor<T> softmax(const Tensor<T>& z) {
   }
   return p;
 }
+// [softmax]
 
 template class MeanSquaredError<float>;
 template class MeanSquaredError<double>;

@@ -8,6 +8,7 @@
 
 namespace nn {
 
+// [pool-build]
 namespace {
 // Checks a pooling layer's per-example shape and returns its sizes ('valid' windows).
 ConvGeometry pool_geometry(const std::string& where, const Shape& in_shape, std::size_t P,
@@ -37,6 +38,7 @@ Shape MaxPool2D<T>::build(const Shape& in_shape, Generator&) {
   this->in_shape_ = in_shape;
   return {g_.C, g_.Ho, g_.Wo};
 }
+// [pool-build]
 
 // [maxpool-forward]
 // One plane x[n, c]: (H, Wd)  ->  y[n, c]: (Ho, Wo), and each maximum's flat index into x.
