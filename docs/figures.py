@@ -382,7 +382,7 @@ def overfitting_curves(generated: Path):
     for ax in (left, right):
         ax.set_xlabel("epoch")
         ax.grid(True, alpha=0.3)
-    fig.suptitle(f"Overfitting: {name}, 800 training digits", fontsize=11)
+    fig.suptitle(f"Overfitting: {name}, no regularizer", fontsize=11)
     return fig
 
 
