@@ -141,8 +141,8 @@ def learning_curves(generated: Path):
         ax.set_xlabel("epoch")
         ax.set_title(f"784-128-10 MLP, {title}")
         ax.grid(True, alpha=0.3)
+        ax.legend(loc="lower right")
     axes[0].set_ylabel("accuracy")
-    axes[0].legend(loc="lower right")
     return fig
 
 
