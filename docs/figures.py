@@ -142,8 +142,8 @@ def learning_curves(generated: Path):
         ax.set_xlabel("epoch")
         ax.set_title(f"784-128-10 MLP, {title}")
         ax.grid(True, alpha=0.3)
+        ax.legend(loc="lower right")
     axes[0].set_ylabel("accuracy")
-    axes[0].legend(loc="lower right")
     return fig
 
 
@@ -548,7 +548,7 @@ def overfitting_curves(generated: Path):
     for ax in (left, right):
         ax.set_xlabel("epoch")
         ax.grid(True, alpha=0.3)
-    fig.suptitle(f"Overfitting: {name}, 800 training digits", fontsize=11)
+    fig.suptitle(f"Overfitting: {name}, no regularizer", fontsize=11)
     return fig
 
 

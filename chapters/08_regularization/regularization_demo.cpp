@@ -108,7 +108,8 @@ Result train_and_test(const Run& run, const Split& data, std::size_t epochs, std
                                 .validation_data = {&data.val.x, &data.val.y},
                                 .verbose = 0};
   options.early_stopping = run.early_stopping;
-  Result r{.name = run.name};
+  Result r;
+  r.name = run.name;
   r.history = model.fit(data.train.x, data.train.y, options);
   const auto& val_loss = r.history.values.at("val_loss");
   r.epochs_run = val_loss.size();

@@ -13,6 +13,7 @@
 #include "nn/augmentation.hpp"
 #include "nn/batch_normalization.hpp"
 #include "nn/checkpoint.hpp"
+#include "nn/conv2d.hpp"
 #include "nn/dense.hpp"
 #include "nn/dropout.hpp"
 #include "nn/early_stopping.hpp"
@@ -62,6 +63,23 @@ TEST_CASE("a dense layer's kernel regularizer: penalty() is R(W) and backward ad
   const auto result = nn::gradcheck(loss, dense.W, dW, "W");
   INFO(result.report());
   CHECK(result.max_rel_error < 1e-7);  // no weight is within h of 0, where |w| has its kink
+}
+
+TEST_CASE("a convolution's kernel regularizer passes the gradient checker too") {
+  nn::Generator rng(13);
+  nn::Conv2D<double> conv(2, 3, nn::Activation::tanh);
+  conv.kernel_regularizer = nn::L1L2(0.02, 0.1);
+  conv.build({2, 5, 5}, rng);
+  const Tensor<double> x = nn::test::random_tensor({2, 2, 5, 5}, 14);
+  const Tensor<double> r = nn::test::random_tensor({2, 2, 3, 3}, 15);
+  auto loss = [&] { return xt::sum(conv.forward(x) * r)() + conv.penalty(); };
+  conv.zero_grad();
+  conv.forward(x);
+  conv.backward(r);
+  const Tensor<double> dW = conv.dW;
+  const auto result = nn::gradcheck(loss, conv.W, dW, "W");
+  INFO(result.report());
+  CHECK(result.max_rel_error < 1e-7);
 }
 
 // [decay-worked-example]

@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "nn/batch_normalization.hpp"
 #include "nn/dropout.hpp"
 #include "nn/early_stopping.hpp"
 #include "nn/gradcheck.hpp"
@@ -25,6 +26,10 @@ struct Stopped {
 };
 Stopped replay_early_stopping(const std::vector<double>& val_loss, std::size_t patience,
                               double min_delta);
+nn::Tensor<double> batchnorm_forward(const nn::Tensor<double>& x, double gamma, double beta,
+                                     double eps);
+nn::Tensor<double> batchnorm_backward(const nn::Tensor<double>& x, const nn::Tensor<double>& dy,
+                                      double gamma, double eps);
 }  // namespace ex
 
 using nn::Tensor;
@@ -136,5 +141,44 @@ TEST_SUITE("ex8.3") {
       CHECK(s.epochs_run == run);
       CHECK(s.best_epoch == es.best_epoch);
     }
+  }
+}
+
+TEST_SUITE("ex8.4") {
+  TEST_CASE("batch-norm backward on five values, worked by hand (gamma = 1, eps = 0)") {
+    // x = 0, 0, 0, 0, 5: mean 1, variance 4, s = 1/2, xhat = -0.5 (four times) and 2
+    // dy = 1 on the first: sum dy = 1, sum dy xhat = -0.5, gamma s / M = 0.1
+    // dx_0 = 0.1 (5 - 1 - 0.25) = 0.375; dx_1..3 = 0.1 (0 - 1 - 0.25) = -0.125; dx_4 = 0.1 (0 - 1 + 1) = 0
+    const Tensor<double> x = {0, 0, 0, 0, 5}, dy = {1, 0, 0, 0, 0};
+    nn::test::check_close("dx", ex::batchnorm_backward(x, dy, 1.0, 0.0),
+                          Tensor<double>{0.375, -0.125, -0.125, -0.125, 0.0});
+  }
+
+  TEST_CASE("batch-norm backward with gamma = 2 scales dx by 2, and dx sums to zero") {
+    const Tensor<double> x = {0, 0, 0, 0, 5}, dy = {1, 0, 0, 0, 0};
+    const Tensor<double> dx = ex::batchnorm_backward(x, dy, 2.0, 0.0);
+    nn::test::check_close("dx", dx, Tensor<double>{0.75, -0.25, -0.25, -0.25, 0.0});
+    const Tensor<double> dx2 = ex::batchnorm_backward(random_tensor({7}, 88, 3.0),
+                                                      random_tensor({7}, 89), 1.5, 1e-3);
+    CHECK(xt::sum(dx2)() == doctest::Approx(0.0).scale(1.0));  // a common shift changes no output
+  }
+
+  TEST_CASE("batch-norm backward agrees with central differences and with the library's layer") {
+    Tensor<double> x = random_tensor({6}, 90, 2.0);
+    const Tensor<double> dy = random_tensor({6}, 91);
+    const Tensor<double> dx = ex::batchnorm_backward(x, dy, 1.3, 1e-3);
+    const auto r = nn::gradcheck(
+        [&] { return xt::sum(ex::batchnorm_forward(x, 1.3, 0.2, 1e-3) * dy)(); }, x, dx, "x");
+    INFO(r.report());
+    CHECK(r.max_rel_error < 1e-6);
+
+    // the library's layer on the same numbers, as a batch of six examples with one feature
+    nn::Generator rng(92);
+    nn::BatchNormalization<double> bn(0.99, 1e-3);
+    bn.build({1}, rng);
+    bn.gamma = {1.3};
+    bn.forward(xt::reshape_view(x, nn::Shape{6, 1}));
+    const Tensor<double> library = bn.backward(xt::reshape_view(dy, nn::Shape{6, 1}));
+    nn::test::check_close("dx", xt::reshape_view(dx, nn::Shape{6, 1}), library, 1e-9);
   }
 }

@@ -91,7 +91,8 @@ template <class T>
 std::vector<std::ptrdiff_t> RandomTranslation<T>::draw(std::size_t H, std::size_t Wd,
                                                        Generator& rng) {
   // a whole number of pixels in [-factor * size, factor * size], uniformly
-  const long max_r = std::lround(height_factor_ * double(H)), max_c = std::lround(width_factor_ * double(Wd));
+  const long max_r = std::lround(height_factor_ * double(H));
+  const long max_c = std::lround(width_factor_ * double(Wd));
   const long dr = long(rng.below(std::size_t(2 * max_r + 1))) - max_r;
   const long dc = long(rng.below(std::size_t(2 * max_c + 1))) - max_c;
   return shift_map(H, Wd, dr, dc);

@@ -64,8 +64,9 @@ const Tensor<T>& BatchNormalization<T>::forward(const Tensor<T>& x) {
     for (std::size_t n = 0; n < N; ++n)
       for (std::size_t i = 0; i < I; ++i) {
         const std::size_t k = (n * F + f) * I + i;
-        xhat_.data()[k] = static_cast<T>((x.data()[k] - mean) * inv_std_[f]);  // xhat = (x - mu) / sqrt(var + eps)
-        y_.data()[k] = gamma(f) * xhat_.data()[k] + beta(f);                   // y = gamma xhat + beta
+        // xhat = (x - mu) / sqrt(var + eps),  y = gamma xhat + beta
+        xhat_.data()[k] = static_cast<T>((x.data()[k] - mean) * inv_std_[f]);
+        y_.data()[k] = gamma(f) * xhat_.data()[k] + beta(f);
       }
   }
   return y_;
@@ -96,8 +97,9 @@ const Tensor<T>& BatchNormalization<T>::backward(const Tensor<T>& dy) {
     for (std::size_t n = 0; n < N; ++n)
       for (std::size_t i = 0; i < I; ++i) {
         const std::size_t k = (n * F + f) * I + i;
-        if (this->training_)  // mu and sigma depend on x: dx = g/M (M dy - sum dy - xhat sum dy xhat)
-          dx_.data()[k] = static_cast<T>(g / M * (M * dy.data()[k] - sum_dy - xhat_.data()[k] * sum_dy_xhat));
+        if (this->training_)  // mu, sigma depend on x: dx = g/M (M dy - sum dy - xhat sum dy xhat)
+          dx_.data()[k] = static_cast<T>(
+              g / M * (M * dy.data()[k] - sum_dy - xhat_.data()[k] * sum_dy_xhat));
         else  // inference: mu, sigma are constants, y = gamma (x - mbar)/sqrt(vbar + eps) + beta
           dx_.data()[k] = static_cast<T>(g * dy.data()[k]);
       }

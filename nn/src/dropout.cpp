@@ -58,7 +58,8 @@ const Tensor<T>& Dropout<T>::backward(const Tensor<T>& dy) {
   const T* dyp = dy.data();
   const T* mp = mask.data();
   T* dxp = dx_.data();
-  for (std::size_t i = 0; i < dy.size(); ++i) dxp[i] = dyp[i] * mp[i];  // y = x ⊙ m  =>  dx = dy ⊙ m
+  // y = x ⊙ m  =>  dx = dy ⊙ m
+  for (std::size_t i = 0; i < dy.size(); ++i) dxp[i] = dyp[i] * mp[i];
   return dx_;
 }
 // [dropout]

@@ -228,10 +228,12 @@ History Sequential<T>::fit(const Tensor<T>& x, const Tensor<T>& y, const FitOpti
     if (options.validation_data.x)
       throw std::invalid_argument("fit: give validation_data or validation_split, not both");
     const std::size_t N = x.shape(0);
-    const auto held = static_cast<std::size_t>(std::lround(options.validation_split * double(N)));
-    if (!(options.validation_split > 0 && options.validation_split < 1) || held == 0 || held == N)
-      throw std::invalid_argument("fit: validation_split must leave at least one example on each side, got " +
-                                  std::to_string(options.validation_split) + " of " + std::to_string(N));
+    const double split = options.validation_split;
+    const auto held = static_cast<std::size_t>(std::lround(split * double(N)));
+    if (!(split > 0 && split < 1) || held == 0 || held == N)
+      throw std::invalid_argument("fit: validation_split " + std::to_string(split) + " of " +
+                                  std::to_string(N) +
+                                  " examples leaves none for training or none for validation");
     // Once, before any shuffling: a random `held` examples for validation, the rest for training.
     const std::vector<std::size_t> order = rng_.permutation(N);
     Tensor<T> x_val, y_val, x_train, y_train;

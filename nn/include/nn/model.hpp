@@ -70,7 +70,8 @@ struct FitOptions {
   std::size_t batch_size = 32;          ///< examples per gradient step (the last batch may be smaller)
   ValidationData<T> validation_data{};  ///< evaluated after each epoch
   /// Fraction of the training examples held out for validation (chapter 8): drawn once, before
-  /// any shuffling, with the model's generator; not with `validation_data`.
+  /// any shuffling, with the model's generator; not with `validation_data`. Each call of `fit`
+  /// draws its own split: to train again on the same split, pass it as `validation_data`.
   double validation_split = 0;
   std::optional<EarlyStopping> early_stopping{};  ///< stop when a metric stops improving (chapter 8)
   bool shuffle = true;                  ///< a new random order each epoch
