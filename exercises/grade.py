@@ -104,7 +104,7 @@ def main():
                       f"(exercises/TESTS.sha256): {', '.join(edited)}\n")
         # the output of a failing exercise: its failing checks, not doctest's banner
         lines = [line for line in output.splitlines()
-                 if line.strip() and not line.startswith(("[doctest]", "===", "---"))]
+                 if line.strip() and not line.startswith(("[doctest]", "===", "---", "CMake Error"))]
         tests.append({
             "name": f"{exercise_id}: {title(chapter, file)}",
             "number": exercise_id[2:],
