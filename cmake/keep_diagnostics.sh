@@ -6,6 +6,7 @@
 #   keep_diagnostics.sh <dir> [launcher] <compiler> <args...>
 dir=$1
 shift
+[ -n "${1:-}" ] || shift  # an empty launcher
 src=""
 prev=""
 for arg in "$@"; do

@@ -123,6 +123,7 @@ inline void check_value(const std::string& what, double got, double expected,
                         double epsilon = 1e-10, const char* file = __builtin_FILE(),
                         int line = __builtin_LINE()) {
   if (close_enough(got, expected, epsilon)) {
+    CHECK(true);  // counted among the passed assertions
     return;
   }
   const std::string why = diagnose_value(got, expected);
@@ -153,26 +154,17 @@ inline void check_close(const std::string& what, const Tensor<double>& got,
   for (std::size_t i = 0; i < got.size(); ++i)
     if (!close_enough(got.data()[i], expected.data()[i], epsilon)) wrong.push_back(i);
   if (wrong.empty()) {
+    CHECK(true);  // counted among the passed assertions
     return;
   }
-  std::ostringstream s;
-  s << what << ": " << wrong.size() << " of " << got.size() << " elements differ";
-  for (std::size_t k = 0; k < wrong.size() && k < 4; ++k) {
-    const std::size_t i = wrong[k];
-    const double g = got.data()[i], e = expected.data()[i];
-    const std::string why = diagnose_value(g, e);
-    s << "\n  " << what << position(gs, i) << " = " << shown(g, e) << " (yours), expected "
-      << shown(e, g) << (why.empty() ? "" : ": ") << why;
-  }
-  if (wrong.size() > 4) s << "\n  ...";
-  // patterns over every wrong element
+  // patterns over every wrong element, the likely mistake
+  std::string pattern;
   bool transposed = gs.size() == 2 && gs[0] == gs[1] && gs[0] > 1;
   for (std::size_t r = 0; transposed && r < gs[0]; ++r)
     for (std::size_t c = 0; transposed && c < gs[1]; ++c)
       transposed = close_enough(got(r, c), expected(c, r), epsilon);
-  if (transposed)
-    s << "\n  " << what << " is the transpose of the expected result: rows and columns swapped?";
-  if (wrong.size() >= 2) {
+  if (transposed) pattern = what + " is the transpose of the expected result: rows and columns swapped?";
+  if (pattern.empty() && wrong.size() >= 2) {
     const double g0 = got.data()[wrong[0]], e0 = expected.data()[wrong[0]];
     bool same_ratio = e0 != 0 && g0 != 0, same_offset = true;
     for (std::size_t i : wrong) {
@@ -180,24 +172,44 @@ inline void check_close(const std::string& what, const Tensor<double>& got,
       same_ratio = same_ratio && e != 0 && close_enough(g / e, g0 / e0, 1e-9);
       same_offset = same_offset && close_enough(g - e, g0 - e0, 1e-9);
     }
-    if (same_ratio && !close_enough(g0 / e0, 1, 1e-9))
-      s << "\n  every wrong element is " << shown(g0 / e0, 0) << " times the expected one"
-        << (std::abs(g0 / e0 + 1) < 1e-9 ? ": the sign is flipped"
-                                         : ": a missing or extra factor (1/N? a mean for a sum?)");
-    else if (same_offset && !close_enough(g0 - e0, 0, 1e-12))
-      s << "\n  every wrong element is off by the same " << shown(g0 - e0, 0)
-        << ": a term added to all of them (a leftover, +=, a bias counted twice?)";
+    if (same_ratio && std::abs(g0 / e0 + 1) < 1e-9) {
+      pattern = "every wrong element has the wrong sign";
+    } else if (same_ratio) {
+      const std::string why = diagnose_value(g0, e0);  // "is 4 times the expected value: ..."
+      pattern = "every wrong element " +
+                (why.empty() ? "is " + shown(g0 / e0, 0) + " times the expected one: a missing or "
+                                                           "extra factor (1/N? a mean for a sum?)"
+                             : why);
+    } else if (same_offset) {
+      const std::string why = diagnose_value(g0, e0);
+      pattern = "every wrong element " +
+                (why.empty() ? "is off by the same " + shown(g0 - e0, 0) +
+                                   ": a term added to all of them (a leftover, +=, a bias twice?)"
+                             : why);
+    }
   }
-  // the expected numbers, at other positions
-  std::vector<double> g(got.begin(), got.end()), e(expected.begin(), expected.end());
-  std::sort(g.begin(), g.end());
-  std::sort(e.begin(), e.end());
-  bool same_numbers = true;
-  for (std::size_t i = 0; i < g.size() && same_numbers; ++i)
-    same_numbers = close_enough(g[i], e[i], epsilon);
-  if (same_numbers && !transposed)
-    s << "\n  " << what << " holds the expected numbers at other positions: an index mixed up "
-      << "(a tie rule, a transposition, an offset, a wrong stride)?";
+  if (pattern.empty()) {
+    std::vector<double> g(got.begin(), got.end()), e(expected.begin(), expected.end());
+    std::sort(g.begin(), g.end());
+    std::sort(e.begin(), e.end());
+    bool same_numbers = true;
+    for (std::size_t i = 0; i < g.size() && same_numbers; ++i)
+      same_numbers = close_enough(g[i], e[i], epsilon);
+    if (same_numbers)
+      pattern = what + " holds the expected numbers at other positions: an index mixed up "
+                       "(a tie rule, a transposition, an offset, a wrong stride)?";
+  }
+  std::ostringstream s;
+  s << what << ": " << wrong.size() << " of " << got.size() << " elements differ";
+  for (std::size_t k = 0; k < wrong.size() && k < 4; ++k) {
+    const std::size_t i = wrong[k];
+    const double g = got.data()[i], e = expected.data()[i];
+    const std::string why = pattern.empty() ? diagnose_value(g, e) : "";
+    s << "\n  " << what << position(gs, i) << " = " << shown(g, e) << " (yours), expected "
+      << shown(e, g) << (why.empty() ? "" : ": ") << why;
+  }
+  if (wrong.size() > 4) s << "\n  ...";
+  if (!pattern.empty()) s << "\n  " << pattern;
   ADD_FAIL_CHECK_AT(file, line, s.str());
 }
 
