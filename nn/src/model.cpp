@@ -1,5 +1,6 @@
 #include "nn/model.hpp"
 
+#include "nn/checkpoint.hpp"
 #include "nn/data/dataset.hpp"
 #include "nn/files.hpp"
 
@@ -220,13 +221,19 @@ History Sequential<T>::fit(const Tensor<T>& x, const Tensor<T>& y, const FitOpti
   require_examples("fit", x, options.batch_size);
   History history;
   std::ostream& out = log ? *log : std::cout;
-  const double start_loss = options.epochs ? first_batch_loss(x, y, options.batch_size) : 0;
+  if (options.initial_epoch > options.epochs)
+    throw value_error("fit: initial_epoch " + std::to_string(options.initial_epoch) +
+                      " is past epochs " + std::to_string(options.epochs));
+  const double start_loss =
+      options.initial_epoch < options.epochs ? first_batch_loss(x, y, options.batch_size) : 0;
   bool warned = false;
-  for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
+  for (std::size_t epoch = options.initial_epoch; epoch < options.epochs; ++epoch) {
     if (options.verbose) out << "Epoch " << epoch + 1 << "/" << options.epochs << "\n";
     run_epoch(x, y, options, epoch, history, out);
     warn_if_loss_grew(start_loss, history.values.at("loss").back(), epoch + 1,
                       static_cast<double>(optimizer_->learning_rate), warned, log ? *log : std::cerr);
+    // ModelCheckpoint: weights, optimizer state, generator and position, after every epoch.
+    if (!options.checkpoint.empty()) save_checkpoint(*this, options.checkpoint, {epoch + 1, 0});
   }
   return history;
 }

@@ -33,6 +33,8 @@ class Dense : public Layer<T> {
   const Tensor<T>& forward(const Tensor<T>& x) override;
   const Tensor<T>& backward(const Tensor<T>& dy) override;
   std::vector<Param<T>> params() override { return {{"W", &W, &dW}, {"b", &b, &db}}; }
+  /// @brief The activation \f$ f \f$.
+  Activation activation() const { return f_; }
 
   Tensor<T> W;   ///< weights `(D, U)`
   Tensor<T> b;   ///< biases `(U,)`

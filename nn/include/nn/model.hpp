@@ -69,6 +69,8 @@ struct FitOptions {
   ValidationData<T> validation_data{};  ///< evaluated after each epoch
   bool shuffle = true;                  ///< a new random order each epoch
   int verbose = 1;                      ///< 0 silent, 1 a progress line per epoch
+  std::size_t initial_epoch = 0;        ///< epochs already done (Keras's name): resume after them
+  std::string checkpoint{};             ///< if set, saved after every epoch (Keras's ModelCheckpoint)
 };
 
 /**
@@ -151,6 +153,8 @@ class Sequential {
   void set_training(bool on);
   /// @brief The model's generator (initial weights, shuffling).
   Generator& generator() { return rng_; }
+  /// @brief The optimizer given to `compile` (null before).
+  Optimizer<T>* optimizer() { return optimizer_.get(); }
 
  private:
   void run_epoch(const Tensor<T>& x, const Tensor<T>& y, const FitOptions<T>& options,
