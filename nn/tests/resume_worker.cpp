@@ -1,5 +1,7 @@
-// A small training run for the kill-and-resume test (test_resume.sh): a tiny convnet
-// on 48 random 8x8 images, RMSprop, shuffled batches, a checkpoint after every epoch.
+// A small training run for the kill-and-resume test (test_resume.sh) and the thread
+// test (test_threads.sh): a tiny convnet
+// on 48 random 8x8 images, RMSprop, shuffled batches of 20 (three chunks of
+// nn::parallel_chunks each), a checkpoint after every epoch.
 //   resume_worker <checkpoint> <final> [--resume] [--pause-before-epoch K]
 // writes the final checkpoint (weights, optimizer, generator) to <final>. With
 // --pause-before-epoch K it stops, once epoch K-1's checkpoint is saved, and waits
@@ -74,7 +76,7 @@ int main(int argc, char** argv) {
 
     PauseAtEpoch watcher(pause_epoch);
     std::ostream log(&watcher);
-    model.fit(x, y, {.epochs = 6, .batch_size = 5, .initial_epoch = initial_epoch,
+    model.fit(x, y, {.epochs = 6, .batch_size = 20, .initial_epoch = initial_epoch,
                      .checkpoint = checkpoint},
               &log);
     nn::save_checkpoint(model, final_path, {6, 0});
