@@ -70,6 +70,11 @@ done
 expect_bad_flag mnist_cnn --bench-json /proc/nn-missing/run.json
 expect_bad_flag mnist_cnn --save /proc/nn-missing/model.ckpt
 expect_bad_flag mnist_cnn --load "$SCRATCH/no-such.ckpt"
+for demo in mlp_demo mlp_mnist mnist_cnn; do
+  expect 2 "--resume requires --checkpoint" $demo --resume
+  expect_bad_flag $demo --checkpoint /proc/nn-missing/run.ckpt
+done
+expect 1 "no such checkpoint file" mnist_cnn --data "$SCRATCH/tiny-data" --resume --checkpoint "$SCRATCH/none.ckpt"
 for demo in mlp_mnist mnist_cnn; do
   expect_bad_flag $demo --limit -5
   expect_bad_flag $demo --data no-such-set

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "nn/checkpoint.hpp"
 #include "nn/cli.hpp"
 #include "nn/data/dataset.hpp"
 #include "nn/dense.hpp"
@@ -18,7 +19,8 @@ int main(int argc, char** argv) {
   std::size_t epochs = 300, batch_size = 32;
   float lr = 0.1f;
   std::uint64_t seed = 42;
-  std::string out;
+  std::string out, checkpoint;
+  bool resume = false;
   app.add_option("--epochs", epochs, "passes over the spirals")
       ->check(nn::cli::count(1, 100000))
       ->capture_default_str();
@@ -31,6 +33,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--out", out, "directory for spirals_points.csv, spirals_grid.csv, history CSV")
       ->check(nn::cli::output_directory());
+  auto* checkpoint_flag =
+      app.add_option("--checkpoint", checkpoint,
+                     "after every epoch on the spirals, save the training state here")
+          ->check(nn::cli::output_file());
+  app.add_flag("--resume", resume, "continue the spirals from --checkpoint (give the same flags)")
+      ->needs(checkpoint_flag);
   return nn::cli::run(app, argc, argv, [&] {
 
     // [xor-mlp]
@@ -57,8 +65,13 @@ int main(int argc, char** argv) {
     model.add(nn::Dense(2));
     model.compile(nn::SGD(lr), nn::SoftmaxCrossEntropy(), {"accuracy"});
     std::cout << model.summary();
+    // [spirals-mlp]
+    std::size_t initial_epoch = 0;  // --resume: weights, optimizer, generator and epoch
+    if (resume) initial_epoch = nn::load_checkpoint(model, checkpoint).epoch;
+    // [spirals-mlp]
     const nn::History history =
-        model.fit(spirals.x, spirals.y, {.epochs = epochs, .batch_size = batch_size, .verbose = 0});
+        model.fit(spirals.x, spirals.y, {.epochs = epochs, .batch_size = batch_size, .verbose = 0,
+                                         .initial_epoch = initial_epoch, .checkpoint = checkpoint});
     // [spirals-mlp]
     std::cout << "two spirals, " << spirals.size() << " points, " << epochs << " epochs: loss "
               << history.values.at("loss").back() << ", accuracy "

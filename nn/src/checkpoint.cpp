@@ -1,6 +1,8 @@
 // [listing]
 #include "nn/checkpoint.hpp"
 
+#include "nn/conv2d.hpp"
+#include "nn/dense.hpp"
 #include "nn/files.hpp"
 
 #include <fcntl.h>
@@ -26,7 +28,7 @@ namespace nn {
 namespace {
 
 constexpr char magic[4] = {'N', 'N', 'C', 'K'};
-constexpr std::uint32_t format_version = 1;
+constexpr std::uint32_t format_version = 2;  // 1: weights only
 
 // The unsigned integer with the same bits as the scalar: how a value is stored.
 template <class T>
@@ -123,6 +125,13 @@ struct Record {
   std::size_t offset = 0;  // where its values start in the file
 };
 
+// One optimizer state vector in the file: where its values start, and how many.
+struct Blob {
+  std::size_t offset = 0, count = 0;
+};
+
+// The whole file, read only once its first bytes are the magic: a large file
+// that is no checkpoint is refused after 4 bytes, not after reading all of it.
 std::string read_file(const std::string& path) {
   namespace fs = std::filesystem;
   if (!fs::exists(path)) throw data_error(path, "no such checkpoint file");
@@ -131,7 +140,26 @@ std::string read_file(const std::string& path) {
   if (!in)
     throw data_error(path,
                      "cannot open the checkpoint (" + std::string(std::strerror(errno)) + ")");
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::string bytes(sizeof magic, '\0');
+  in.read(bytes.data(), sizeof magic);
+  if (in.gcount() != sizeof magic || bytes.compare(0, sizeof magic, magic, sizeof magic) != 0)
+    throw data_error(path, "not a checkpoint (it does not start with NNCK)");
+  bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return bytes;
+}
+
+// The first line where two architectures differ, or "" if they agree.
+std::string first_difference(const std::string& saved, const std::string& ours) {
+  std::istringstream a(saved), b(ours);
+  std::string la, lb;
+  while (true) {
+    const bool more_a = static_cast<bool>(std::getline(a, la));
+    const bool more_b = static_cast<bool>(std::getline(b, lb));
+    if (!more_a && !more_b) return "";
+    if (!more_a) la = "no layer";
+    if (!more_b) lb = "no layer";
+    if (la != lb) return "checkpoint has '" + la + "', model has '" + lb + "'";
+  }
 }
 
 // [checkpoint-state]
@@ -147,13 +175,31 @@ std::vector<Param<T>> saved_tensors(Layer<T>& layer) {
 
 }  // namespace
 
+template <class T>
+std::string architecture_of(const Sequential<T>& model) {
+  std::ostringstream o;
+  const auto& layers = model.layers();
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const Layer<T>& layer = *layers[i];
+    o << layer.name() << " " << layer.kind();
+    if (const auto* d = dynamic_cast<const Dense<T>*>(&layer)) o << " " << to_string(d->activation());
+    if (const auto* c = dynamic_cast<const Conv2D<T>*>(&layer))
+      o << " " << to_string(c->activation()) << " K=" << c->kernel_size() << " S=" << c->stride()
+        << " " << to_string(c->padding());
+    const Shape& out = i + 1 < layers.size() ? layers[i + 1]->in_shape() : model.output_shape();
+    o << " " << to_string(layer.in_shape()) << " -> " << to_string(out) << "\n";
+  }
+  return o.str();
+}
+
 // [save-checkpoint]
 template <class T>
-void save_checkpoint(Sequential<T>& model, const std::string& path) {
+void save_checkpoint(Sequential<T>& model, const std::string& path, TrainingPosition at) {
   Writer w;
   w.bytes.append(magic, sizeof magic);
   w.u32(format_version);
   w.u32(sizeof(T));
+  w.text(architecture_of(model));
   std::uint64_t count = 0;
   for (const auto& layer : model.layers()) count += saved_tensors(*layer).size();
   w.u64(count);
@@ -166,6 +212,23 @@ void save_checkpoint(Sequential<T>& model, const std::string& path) {
       w.values(p.value->data(), p.value->size());
     }
   }
+  // What resuming needs besides the weights: the optimizer's memory, the position, the generator.
+  const OptimizerState<T> opt =
+      model.optimizer() ? model.optimizer()->export_state() : OptimizerState<T>{};
+  w.text(opt.name);
+  w.u64(opt.slots.size());
+  for (const auto& slot : opt.slots) {
+    w.u64(slot.size());
+    for (const auto& v : slot) {
+      w.u64(v.size());
+      w.values(v.data(), v.size());
+    }
+  }
+  w.u64(opt.steps.size());
+  for (std::int64_t t : opt.steps) w.u64(static_cast<std::uint64_t>(t));
+  w.u64(at.epoch);
+  w.u64(at.batch);
+  w.text(model.generator().state());
   w.u32(crc32_of(w.bytes, w.bytes.size()));  // of everything before it
   write_file_atomically(path, w.bytes, "the checkpoint");
 }
@@ -173,21 +236,25 @@ void save_checkpoint(Sequential<T>& model, const std::string& path) {
 
 // [load-checkpoint]
 template <class T>
-void load_checkpoint(Sequential<T>& model, const std::string& path) {
-  const std::string bytes = read_file(path);
-  if (bytes.size() < sizeof magic || bytes.compare(0, sizeof magic, magic, sizeof magic) != 0)
-    throw data_error(path, "not a checkpoint (it does not start with NNCK)");
+TrainingPosition load_checkpoint(Sequential<T>& model, const std::string& path) {
+  {  // a save killed between writing its temporary and the rename left this behind
+    std::error_code ignored;
+    if (std::filesystem::is_regular_file(path + ".tmp", ignored))
+      std::filesystem::remove(path + ".tmp", ignored);
+  }
+  const std::string bytes = read_file(path);  // checks the magic first
 
   // 1. The header.
   Reader r(bytes, path);
   r.skip(sizeof magic, "the header");
   const std::uint32_t version = r.u32("the header");
-  if (version != format_version)
+  if (version != 1 && version != format_version)
     throw data_error(path, "unsupported checkpoint version " + std::to_string(version) +
-                               " (this library reads version 1)");
+                               " (this library reads versions 1 and 2)");
   const std::uint32_t scalar_size = r.u32("the header");
   if (scalar_size != 4 && scalar_size != 8)
     throw data_error(path, "corrupt: scalar size " + std::to_string(scalar_size) + ", not 4 or 8");
+  const std::string architecture = version >= 2 ? r.text("the architecture") : "";
   const std::uint64_t count = r.u64("the header");
 
   // 2. The parameters' names and shapes, then the checksum over everything before it.
@@ -206,6 +273,29 @@ void load_checkpoint(Sequential<T>& model, const std::string& path) {
     rec.offset = r.skip(saturating_product(elements, scalar_size),
                         "the values of " + describe(rec.layer, rec.name, rec.shape));
     records.push_back(std::move(rec));
+  }
+  // 2b. The training state (version 2).
+  std::string optimizer_name, generator_state;
+  std::vector<std::vector<Blob>> slots;
+  std::vector<std::int64_t> steps;
+  TrainingPosition at;
+  if (version >= 2) {
+    optimizer_name = r.text("the optimizer state");
+    const std::uint64_t slot_count = r.u64("the optimizer state");
+    for (std::uint64_t s = 0; s < slot_count; ++s) {
+      slots.emplace_back();
+      const std::uint64_t vectors = r.u64("the optimizer state");
+      for (std::uint64_t v = 0; v < vectors; ++v) {
+        const std::size_t n = r.u64("the optimizer state");
+        slots.back().push_back({r.skip(saturating_product(n, scalar_size), "the optimizer state"), n});
+      }
+    }
+    const std::uint64_t step_count = r.u64("the optimizer's step counts");
+    for (std::uint64_t s = 0; s < step_count; ++s)
+      steps.push_back(static_cast<std::int64_t>(r.u64("the optimizer's step counts")));
+    at.epoch = r.u64("the training position");
+    at.batch = r.u64("the training position");
+    generator_state = r.text("the generator state");
   }
   if (r.remaining() < 4) r.u32("the checksum");  // throws "truncated"
   if (r.remaining() > 4)
@@ -227,6 +317,10 @@ void load_checkpoint(Sequential<T>& model, const std::string& path) {
     throw data_error(path, "saved in " + saved + " precision, model is " + ours +
                                ": load it into an nn::Sequential<" +
                                (scalar_size == 8 ? "double" : "float") + ">");
+  }
+  if (version >= 2) {
+    const std::string difference = first_difference(architecture, architecture_of(model));
+    if (!difference.empty()) throw data_error(path, "architecture differs: " + difference);
   }
   std::vector<Param<T>> params;
   std::vector<std::string> in_model;  // "dense_1.W (576, 64)", one per parameter
@@ -256,15 +350,45 @@ void load_checkpoint(Sequential<T>& model, const std::string& path) {
     values[i].resize(params[i].value->size());
     for (T& x : values[i]) x = v.scalar<T>("the values");
   }
+  Optimizer<T>* optimizer = model.optimizer();
+  if (optimizer && !optimizer_name.empty() && optimizer_name != optimizer->name())
+    throw data_error(path, "saved with " + optimizer_name + ", model uses " + optimizer->name() +
+                               ": compile the model with " + optimizer_name + " to resume");
+  OptimizerState<T> state{optimizer_name, {}, steps};
+  for (const auto& slot : slots) {
+    state.slots.emplace_back();
+    for (const Blob& blob : slot) {
+      Reader v(bytes, path);
+      v.skip(blob.offset, "the optimizer state");
+      state.slots.back().emplace_back(blob.count);
+      for (T& x : state.slots.back().back()) x = v.scalar<T>("the optimizer state");
+    }
+  }
+  Generator generator;
+  if (version >= 2) {
+    try {
+      generator.set_state(generator_state);
+    } catch (const value_error&) {
+      throw data_error(path, "corrupt: the generator state does not parse");
+    }
+  }
+  // Nothing has failed: only now is the model changed.
   for (std::size_t i = 0; i < records.size(); ++i)
     std::copy(values[i].begin(), values[i].end(), params[i].value->data());
+  if (version >= 2) {
+    if (optimizer && !optimizer_name.empty()) optimizer->import_state(state);
+    model.generator() = generator;
+  }
+  return at;
 }
 // [load-checkpoint]
 
-template void save_checkpoint<float>(Sequential<float>&, const std::string&);
-template void save_checkpoint<double>(Sequential<double>&, const std::string&);
-template void load_checkpoint<float>(Sequential<float>&, const std::string&);
-template void load_checkpoint<double>(Sequential<double>&, const std::string&);
+template void save_checkpoint<float>(Sequential<float>&, const std::string&, TrainingPosition);
+template void save_checkpoint<double>(Sequential<double>&, const std::string&, TrainingPosition);
+template TrainingPosition load_checkpoint<float>(Sequential<float>&, const std::string&);
+template TrainingPosition load_checkpoint<double>(Sequential<double>&, const std::string&);
+template std::string architecture_of<float>(const Sequential<float>&);
+template std::string architecture_of<double>(const Sequential<double>&);
 
 }  // namespace nn
 // [listing]

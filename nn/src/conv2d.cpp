@@ -188,9 +188,10 @@ const Tensor<T>& Conv2D<T>::forward(const Tensor<T>& x) {
   resize_if_needed(a_, {N_, F, g_.Ho, g_.Wo});
 
   // Image n fills columns n*P .. n*P + P - 1 of cols: one matrix for the whole batch.
-  // Each thread takes a slice of images [n0, n1), i.e. the columns n0*P .. n1*P - 1.
+  // Each chunk of images [n0, n1), i.e. the columns n0*P .. n1*P - 1, is one task;
+  // fixed chunks compute every number the same way for any thread count.
   const std::size_t image = g_.C * g_.H * g_.Wd;
-  parallel_slices(N_, [&](std::size_t n0, std::size_t n1, std::size_t) {
+  parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t) {
     for (std::size_t n = n0; n < n1; ++n) im2col(x.data() + n * image, g_, cols_.data() + n * P, NP);
 
     // z = W · cols, with W viewed as (F, C*K*K): this slice's columns
@@ -221,15 +222,15 @@ const Tensor<T>& Conv2D<T>::backward(const Tensor<T>& da) {
   const std::size_t F = F_, CKK = g_.patch_size(), P = g_.out_pixels(), NP = N_ * P;
   resize_if_needed(dz_, {F, NP});
 
-  const std::size_t threads = std::min(N_, thread_count());
-  resize_if_needed(dW_parts_, {threads, F, CKK});
-  resize_if_needed(db_parts_, {threads, F});
+  const std::size_t chunks = (N_ + batch_chunk - 1) / batch_chunk;
+  resize_if_needed(dW_parts_, {chunks, F, CKK});
+  resize_if_needed(db_parts_, {chunks, F});
   if (this->input_gradient_) {
     resize_if_needed(dcols_, {CKK, NP});
     resize_if_needed(dx_, batch_of(N_, this->in_shape_));
   }
-  // Each thread takes a slice of images [n0, n1) and its own share of dW and db.
-  parallel_slices(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {
+  // Each chunk of images [n0, n1) computes its own share t of dW and db.
+  parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {
     const std::size_t cols = (n1 - n0) * P;  // this slice's columns start at n0*P
     // a = f(z)  =>  dz = da ⊙ f'(z), gathered from NCHW into (F, N*Ho*Wo) like z
     for_activation(act_, [&](Activation act) {
@@ -257,8 +258,9 @@ const Tensor<T>& Conv2D<T>::backward(const Tensor<T>& da) {
     for (std::size_t n = n0; n < n1; ++n)
       col2im(dcols_.data() + n * P, g_, NP, dx_.data() + n * image);
   });
-  // Gradients accumulate (contract rule 4): add every thread's share.
-  for (std::size_t t = 0; t < threads; ++t) {
+  // Gradients accumulate (contract rule 4): add every chunk's share, in chunk order,
+  // so the sum is the same for any number of threads.
+  for (std::size_t t = 0; t < chunks; ++t) {
     for (std::size_t i = 0; i < F * CKK; ++i) dW.data()[i] += dW_parts_.data()[t * F * CKK + i];
     for (std::size_t f = 0; f < F; ++f) db(f) += db_parts_(t, f);
   }

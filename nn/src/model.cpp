@@ -1,6 +1,7 @@
 // [listing]
 #include "nn/model.hpp"
 
+#include "nn/checkpoint.hpp"
 #include "nn/data/dataset.hpp"
 #include "nn/files.hpp"
 
@@ -69,7 +70,7 @@ void write_run_json(const std::string& path, const History& history, const Evalu
 // ---------------------------------------------------------------- Sequential
 
 template <class T>
-Sequential<T>::Sequential(Shape input_shape, std::uint64_t seed) : rng_(seed) {
+Sequential<T>::Sequential(Shape input_shape, std::uint64_t seed) : rng_(seed), seed_(seed) {
   shapes_.push_back(std::move(input_shape));
 }
 
@@ -234,8 +235,11 @@ History Sequential<T>::fit(const Tensor<T>& x, const Tensor<T>& y, const FitOpti
       throw std::invalid_argument("fit: validation_split " + std::to_string(split) + " of " +
                                   std::to_string(N) +
                                   " examples leaves none for training or none for validation");
-    // Once, before any shuffling: a random `held` examples for validation, the rest for training.
-    const std::vector<std::size_t> order = rng_.permutation(N);
+    // A random `held` examples for validation, the rest for training, from a generator of
+    // their own seeded by the model's seed: every fit of this model, a resumed one included,
+    // holds out the same examples, and drawing them leaves the model's generator untouched.
+    Generator split_rng(seed_ ^ 0x76616c69646174ULL);  // "validat": a stream apart from rng_
+    const std::vector<std::size_t> order = split_rng.permutation(N);
     Tensor<T> x_val, y_val, x_train, y_train;
     gather_batch(x, order, 0, held, x_val);
     gather_batch(y, order, 0, held, y_val);
@@ -249,16 +253,22 @@ History Sequential<T>::fit(const Tensor<T>& x, const Tensor<T>& y, const FitOpti
   // [fit-validation-split]
   History history;
   std::ostream& out = log ? *log : std::cout;
-  const double start_loss = options.epochs ? first_batch_loss(x, y, options.batch_size) : 0;
+  if (options.initial_epoch > options.epochs)
+    throw value_error("fit: initial_epoch " + std::to_string(options.initial_epoch) +
+                      " is past epochs " + std::to_string(options.epochs));
+  const double start_loss =
+      options.initial_epoch < options.epochs ? first_batch_loss(x, y, options.batch_size) : 0;
   bool warned = false;
   std::optional<EarlyStopping> stopper = options.early_stopping;
   if (stopper) stopper->reset();
   std::vector<Tensor<T>> best_weights;
-  for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
+  for (std::size_t epoch = options.initial_epoch; epoch < options.epochs; ++epoch) {
     if (options.verbose) out << "Epoch " << epoch + 1 << "/" << options.epochs << "\n";
     run_epoch(x, y, options, epoch, history, out);
     warn_if_loss_grew(start_loss, history.values.at("loss").back(), epoch + 1,
                       static_cast<double>(optimizer_->learning_rate), warned, log ? *log : std::cerr);
+    // ModelCheckpoint: weights, optimizer state, generator and position, after every epoch.
+    if (!options.checkpoint.empty()) save_checkpoint(*this, options.checkpoint, {epoch + 1, 0});
     if (!stopper) continue;
     // [fit-early-stopping]
     if (!history.values.count(stopper->monitor))

@@ -40,6 +40,19 @@ T* Optimizer<T>::state(std::size_t k, std::size_t i, std::size_t size) {
 }
 // [optimizer-step]
 
+template <class T>
+OptimizerState<T> Optimizer<T>::export_state() const {
+  return {name(), state_, export_steps()};
+}
+
+template <class T>
+void Optimizer<T>::import_state(const OptimizerState<T>& s) {
+  if (s.name != name())
+    throw value_error("optimizer state of '" + s.name + "' given to '" + name() + "'");
+  state_ = s.slots;  // state() re-zeroes any slot whose size does not fit its parameter
+  import_steps(s.steps);
+}
+
 // [sgd]
 template <class T>
 void SGD<T>::update(std::size_t i, T* w, const T* g, std::size_t size) {

@@ -4,6 +4,9 @@
 #include <cmath>
 #include <numbers>
 #include <numeric>
+#include <sstream>
+
+#include "nn/tensor.hpp"
 
 namespace nn {
 
@@ -29,6 +32,20 @@ std::vector<std::size_t> Generator::permutation(std::size_t n) {
   std::iota(p.begin(), p.end(), std::size_t{0});
   for (std::size_t i = n; i > 1; --i) std::swap(p[i - 1], p[below(i)]);
   return p;
+}
+
+std::string Generator::state() const {
+  std::ostringstream o;
+  o << engine_;
+  return o.str();
+}
+
+void Generator::set_state(const std::string& text) {
+  std::istringstream in(text);
+  std::mt19937_64 engine;
+  in >> engine;
+  if (!in) throw value_error("Generator::set_state: not a generator state");
+  engine_ = engine;
 }
 
 }  // namespace nn

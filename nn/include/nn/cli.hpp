@@ -37,14 +37,11 @@
 namespace nn::cli {
 
 /// @brief Exit code of a bad flag (as for `sysexits`' usage errors and most Unix tools).
-/// @ingroup ch09
 inline constexpr int exit_usage = 2;
 /// @brief Exit code of a run that failed (bad data, a failed write, diverged training).
-/// @ingroup ch09
 inline constexpr int exit_failure = 1;
 
 /// @brief A flag whose value cannot be used, found after parsing (exit code 2).
-/// @ingroup ch09
 class usage_error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -84,7 +81,6 @@ inline std::string writable_directory(const std::filesystem::path& dir) {
  *
  * CLI11 converts `-3` for an unsigned flag to \f$ 2^{64} - 3 \f$; checking the
  * text first refuses it with the allowed range instead.
- * @ingroup ch09
  */
 inline CLI::Validator count(std::uint64_t lo, std::uint64_t hi) {
   const std::string allowed =
@@ -102,11 +98,9 @@ inline CLI::Validator count(std::uint64_t lo, std::uint64_t hi) {
 }
 
 /// @brief Any 64-bit seed, 0 to \f$ 2^{64} - 1 \f$ (a negative seed is refused, not wrapped).
-/// @ingroup ch09
 inline CLI::Validator seed() { return count(0, std::numeric_limits<std::uint64_t>::max()); }
 
 /// @brief A finite number in `(0, hi]`: a learning rate, say (NaN, infinities, 0 and negatives refused).
-/// @ingroup ch09
 inline CLI::Validator positive(double hi) {
   std::ostringstream o;
   o << "a finite number > 0 and <= " << hi;
@@ -125,7 +119,6 @@ inline CLI::Validator positive(double hi) {
 }
 
 /// @brief A directory to write into: created if missing, and checked writable now, not after the run.
-/// @ingroup ch09
 inline CLI::Validator output_directory() {
   return CLI::Validator(
       [](std::string& s) -> std::string {
@@ -137,7 +130,6 @@ inline CLI::Validator output_directory() {
 }
 
 /// @brief A file to write: its directory is created if missing and checked writable now.
-/// @ingroup ch09
 inline CLI::Validator output_file() {
   return CLI::Validator(
       [](std::string& s) -> std::string {
@@ -150,7 +142,6 @@ inline CLI::Validator output_file() {
 }
 
 /// @brief An existing regular file to read.
-/// @ingroup ch09
 inline CLI::Validator input_file() {
   return CLI::Validator(
       [](std::string& s) -> std::string {
@@ -180,7 +171,6 @@ inline CLI::Validator dataset() {
 }
 
 /// @brief `what` on one line: line breaks become "; ".
-/// @ingroup ch09
 inline std::string one_line(std::string what) {
   for (std::size_t i = 0; (i = what.find('\n', i)) != std::string::npos;)
     what.replace(i, 1, i + 1 < what.size() ? "; " : "");
@@ -193,7 +183,6 @@ inline std::string one_line(std::string what) {
  * Returns what `body` returns; 0 after `--help`; `exit_usage` (2) for a bad flag
  * (CLI11's checks or a `usage_error` from `body`); `exit_failure` (1) for any
  * other exception (`nn::data_error`, `nn::training_error`, a failed write, `std::bad_alloc`).
- * @ingroup ch09
  */
 template <class Body>
 int run(CLI::App& app, int argc, char** argv, Body body) {

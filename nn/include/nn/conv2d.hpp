@@ -182,8 +182,8 @@ class Conv2D : public Layer<T> {
   Tensor<T> dz_;     // dL/dz gathered as (F, N*Ho*Wo)
   Tensor<T> dcols_;  // Wᵀ · dz, (C*K*K, N*Ho*Wo)
   Tensor<T> dx_;     // returned gradient, (N, C, H, Wd)
-  Tensor<T> dW_parts_;  // each thread's share of dW, (threads, F, C*K*K)
-  Tensor<T> db_parts_;  // each thread's share of db, (threads, F)
+  Tensor<T> dW_parts_;  // each chunk's share of dW, (chunks, F, C*K*K)
+  Tensor<T> db_parts_;  // each chunk's share of db, (chunks, F)
 };
 
 extern template void im2col(const float*, const ConvGeometry&, float*, std::size_t);

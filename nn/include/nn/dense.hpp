@@ -38,6 +38,8 @@ class Dense : public Layer<T> {
   std::vector<Param<T>> params() override { return {{"W", &W, &dW}, {"b", &b, &db}}; }
   /// @brief \f$ R(W) \f$ of the kernel regularizer (0 without one).
   double penalty() const override { return nn::penalty(kernel_regularizer, W); }
+  /// @brief The activation \f$ f \f$.
+  Activation activation() const { return f_; }
 
   Regularizer kernel_regularizer;  ///< penalty on `W`; its gradient is added to `dW` in backward
   Tensor<T> W;   ///< weights `(D, U)`

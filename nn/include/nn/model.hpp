@@ -69,13 +69,15 @@ struct FitOptions {
   std::size_t epochs = 1;               ///< passes over the training data (0: none)
   std::size_t batch_size = 32;          ///< examples per gradient step (the last batch may be smaller)
   ValidationData<T> validation_data{};  ///< evaluated after each epoch
-  /// Fraction of the training examples held out for validation (chapter 8): drawn once, before
-  /// any shuffling, with the model's generator; not with `validation_data`. Each call of `fit`
-  /// draws its own split: to train again on the same split, pass it as `validation_data`.
+  /// Fraction of the training examples held out for validation (chapter 8): drawn at random
+  /// from the model's seed, before any shuffling; not with `validation_data`. Every call of
+  /// `fit` on the same model and data holds out the same examples (a resumed run included).
   double validation_split = 0;
   std::optional<EarlyStopping> early_stopping{};  ///< stop when a metric stops improving (chapter 8)
   bool shuffle = true;                  ///< a new random order each epoch
   int verbose = 1;                      ///< 0 silent, 1 a progress line per epoch
+  std::size_t initial_epoch = 0;        ///< epochs already done (Keras's name): resume after them
+  std::string checkpoint{};             ///< if set, saved after every epoch (Keras's ModelCheckpoint)
 };
 
 /**
@@ -158,6 +160,8 @@ class Sequential {
   void set_training(bool on);
   /// @brief The model's generator (initial weights, shuffling).
   Generator& generator() { return rng_; }
+  /// @brief The optimizer given to `compile` (null before).
+  Optimizer<T>* optimizer() { return optimizer_.get(); }
 
  private:
   void run_epoch(const Tensor<T>& x, const Tensor<T>& y, const FitOptions<T>& options,
@@ -172,6 +176,7 @@ class Sequential {
   std::vector<Shape> shapes_;  // shapes_[0] is the input; shapes_[i+1] the output of layer i
   std::map<std::string, int> kind_counts_;
   Generator rng_;
+  std::uint64_t seed_;  // the constructor's seed: validation_split's split follows from it
   std::unique_ptr<Optimizer<T>> optimizer_;
   std::unique_ptr<Loss<T>> loss_;
   std::vector<std::string> metrics_;

@@ -3,11 +3,25 @@
  * @file optimizer.hpp
  * @brief Optimizers: SGD, SGD with momentum, RMSprop, Adam, AdamW.
  */
+#include <cstdint>
+#include <string>
 #include <vector>
 
 #include "nn/layer.hpp"
 
 namespace nn {
+
+/**
+ * @brief Everything an optimizer remembers between steps: what a checkpoint stores
+ * so that training resumes exactly where it stopped.
+ * @ingroup ch04
+ */
+template <class T = float>
+struct OptimizerState {
+  std::string name;                                // `Optimizer::name()`
+  std::vector<std::vector<std::vector<T>>> slots;  ///< [slot][parameter][element]: velocities, averages
+  std::vector<std::int64_t> steps;                 ///< steps taken per parameter (Adam's t), if counted
+};
 
 /**
  * @brief Updates parameters from their gradients, one step at a time.
@@ -28,6 +42,10 @@ class Optimizer {
   virtual std::string name() const = 0;
   /// @brief One update of every parameter.
   void step(const std::vector<Param<T>>& params);
+  /// @brief A copy of the state (empty before the first step).
+  OptimizerState<T> export_state() const;
+  /// @brief Continues from `state`; `nn::value_error` if it belongs to another kind of optimizer.
+  void import_state(const OptimizerState<T>& state);
 
   T learning_rate;       ///< \f$ \eta \f$
   T weight_decay = 0;    ///< \f$ \lambda \f$
@@ -48,6 +66,10 @@ class Optimizer {
   virtual bool decoupled() const { return false; }
   /// @brief State slot `k` of parameter `i`, zero-initialised to `size` on first use.
   T* state(std::size_t k, std::size_t i, std::size_t size);
+  /// @brief Step counts, for optimizers that keep them (none by default).
+  virtual std::vector<std::int64_t> export_steps() const { return {}; }
+  /// @brief Restores what `export_steps` returned.
+  virtual void import_steps(const std::vector<std::int64_t>&) {}
 
  private:
   std::vector<std::vector<std::vector<T>>> state_;  // [slot][parameter][element]
@@ -114,6 +136,8 @@ class Adam : public Optimizer<T> {
 
  protected:
   void update(std::size_t i, T* w, const T* g, std::size_t size) override;
+  std::vector<std::int64_t> export_steps() const override { return {t_.begin(), t_.end()}; }
+  void import_steps(const std::vector<std::int64_t>& t) override { t_.assign(t.begin(), t.end()); }
 
  private:
   std::vector<long> t_;  // steps taken, per parameter

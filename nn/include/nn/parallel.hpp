@@ -46,4 +46,27 @@ void parallel_slices(std::size_t N, const Body& body) {
 }
 // [parallel-slices]
 
+/// @brief Images per chunk in `parallel_chunks`: fixed, whatever the thread count.
+/// @ingroup ch05
+inline constexpr std::size_t batch_chunk = 8;
+
+/**
+ * @brief Calls `body(begin, end, c)` for chunk `c` = images `[8c, min(8c + 8, N))`, the chunks shared out among the threads.
+ *
+ * A chunk's work is the same whichever thread does it and however many there
+ * are, so per-chunk partial sums (a convolution's `dW`) added in chunk order give
+ * the same bits with 1 thread or 2: training is reproducible across thread counts.
+ * @ingroup ch05
+ */
+// [parallel-chunks]
+template <class Body>
+void parallel_chunks(std::size_t N, const Body& body) {
+  const std::size_t chunks = (N + batch_chunk - 1) / batch_chunk;
+  parallel_slices(chunks, [&](std::size_t c0, std::size_t c1, std::size_t) {
+    for (std::size_t c = c0; c < c1; ++c)
+      body(c * batch_chunk, std::min(N, (c + 1) * batch_chunk), c);
+  });
+}
+// [parallel-chunks]
+
 }  // namespace nn

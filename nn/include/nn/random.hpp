@@ -5,6 +5,7 @@
  */
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 namespace nn {
@@ -33,6 +34,11 @@ class Generator {
   std::size_t below(std::size_t n);
   /// @brief A random permutation of 0..n-1 (Fisher–Yates).
   std::vector<std::size_t> permutation(std::size_t n);
+
+  /// @brief The engine's whole state as text (the standard's portable form), for checkpoints.
+  std::string state() const;
+  /// @brief Restores a state written by `state()`; the same numbers follow as after it.
+  void set_state(const std::string& text);
 
  private:
   std::mt19937_64 engine_;

@@ -84,8 +84,8 @@ class shape_error : public std::invalid_argument {
  * a label that is no class, a layer of zero units.
  *
  * The message names where and the value, e.g.
- * `softmax_cross_entropy targets: row 3 holds -1, not a class index 0..9`.
- * @ingroup ch01
+ * `categorical_crossentropy targets: row 3 holds -1, not a class index 0..9`.
+ * @ingroup ch04
  */
 class value_error : public std::invalid_argument {
  public:
@@ -97,7 +97,7 @@ class value_error : public std::invalid_argument {
  *
  * Layers check their parameters with it before a matrix product reads them: a
  * `W` assigned with another shape would otherwise be read past its end.
- * @ingroup ch01
+ * @ingroup ch02
  */
 template <class E>
 void check_shape(const std::string& where, const E& x, const Shape& expected) {

@@ -123,9 +123,23 @@ IdxArray read_idx(const std::string& path, std::size_t expected_rank) {
     count *= size;
   }
 
-  // The data, then nothing more. The buffer grows as bytes arrive, so a
-  // damaged header promising terabytes fails on the missing bytes, not on memory.
-  constexpr std::size_t step = std::size_t{1} << 26;  // 64 MiB
+  // The header checked against the file's size before anything is allocated: a
+  // plain file holds exactly its bytes; deflate expands at most 1032-fold.
+  const std::size_t header = 4 + 4 * rank;
+  const auto file_size = static_cast<std::size_t>(std::filesystem::file_size(path, ec));
+  if (!ec && gzdirect(f.get()) && count > file_size - std::min(file_size, header))
+    throw data_error(path, "truncated data: the header promises " + to_string(a.shape) + " = " +
+                               std::to_string(count) + " bytes, got " +
+                               std::to_string(file_size - std::min(file_size, header)));
+  if (!ec && !gzdirect(f.get()) && count / 1032 > file_size)
+    throw data_error(path, "truncated gzip stream data: the header promises " + to_string(a.shape) +
+                               " = " + std::to_string(count) + " bytes, more than " +
+                               std::to_string(file_size) + " compressed bytes can hold");
+
+  // The data, then nothing more. The buffer grows as bytes arrive (64 KiB, then
+  // doubling up to 64 MiB at a time), so a damaged gzip header promising more than
+  // the stream holds fails on the missing bytes, not on memory.
+  std::size_t step = std::size_t{1} << 16;
   std::size_t got = 0;
   while (got < count) {
     const std::size_t want = std::min(count - got, step);
@@ -133,6 +147,7 @@ IdxArray read_idx(const std::string& path, std::size_t expected_rank) {
     const std::size_t n = read_some(f.get(), a.data.data() + got, want, path);
     got += n;
     if (n < want) break;
+    step = std::min(2 * step, std::size_t{1} << 26);
   }
   if (got < count)
     throw data_error(path, short_read_cause(f.get()) + " data: the header promises " + to_string(a.shape) +
