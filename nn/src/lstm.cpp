@@ -33,6 +33,15 @@ void previous_state(const Tensor<T>& all, const Tensor<T>& initial, std::size_t 
       std::fill(p, p + H, T(0));
   }
 }
+// Splits the batch over the threads only when each sequence brings enough multiply-adds
+// (`work`) for the split to pay for waking the threads; small models run on one thread.
+template <class Body>
+void run_slices(std::size_t N, std::size_t work, const Body& body) {
+  if (N * work >= (std::size_t{1} << 25))
+    parallel_slices(N, body);
+  else
+    body(0, N, 0);
+}
 }  // namespace
 // [lstm-helpers]
 
@@ -100,7 +109,7 @@ const Tensor<T>& LSTM<T>::forward(const Tensor<T>& x) {
   gemm(false, false, N * Ts, G, D, T(1), x.data(), Wx.data(), T(1), gates_.data());
   // The sequences of a batch do not interact: each thread runs the whole recurrence for
   // its own slice of them, rows [n0, n1).
-  parallel_slices(N, [&](std::size_t n0, std::size_t n1, std::size_t) {
+  auto recurrence = [&](std::size_t n0, std::size_t n1, std::size_t) {
     for (std::size_t t = 0; t < Ts; ++t) {
       previous_state(h_, h0_, t, n0, n1, hprev_);
       previous_state(c_, c0_, t, n0, n1, cprev_);
@@ -123,7 +132,8 @@ const Tensor<T>& LSTM<T>::forward(const Tensor<T>& x) {
         }
       }
     }
-  });
+  };
+  run_slices(N, Ts * G * H, recurrence);
   if (return_sequences_) return h_;
   resize_if_needed(y_, {N, H});
   for (std::size_t n = 0; n < N; ++n) std::memcpy(&y_(n, 0), &h_(n, Ts - 1, 0), H * sizeof(T));
@@ -143,7 +153,7 @@ const Tensor<T>& LSTM<T>::backward(const Tensor<T>& dy) {
   dh_.fill(T(0));  // nothing reaches h_{T-1} or c_{T-1} from a later step
   dc_.fill(T(0));
   // Each thread takes its own slice of sequences back through time, as in forward.
-  parallel_slices(N, [&](std::size_t n0, std::size_t n1, std::size_t) {
+  auto recurrence = [&](std::size_t n0, std::size_t n1, std::size_t) {
     for (std::size_t t = Ts; t-- > 0;) {
       for (std::size_t n = n0; n < n1; ++n) {
         const T* a = &gates_(n, t, 0);
@@ -175,7 +185,8 @@ const Tensor<T>& LSTM<T>::backward(const Tensor<T>& dy) {
       gemm(false, true, n1 - n0, H, G, T(1), dz_.data() + (n0 * Ts + t) * G, Ts * G, Wh.data(), G,
            T(0), dh_.data() + n0 * H, H);
     }
-  });
+  };
+  run_slices(N, Ts * G * H, recurrence);
   dh0 = dh_;  // what reached h_{-1} and c_{-1}
   dc0 = dc_;
   // Shared weights: gradients summed over steps, one product each over all N*T rows
