@@ -98,6 +98,8 @@ int main(int argc, char** argv) {
   app.add_option("--load", load,
                  "start from the weights in this checkpoint (with --epochs 0: only evaluate them)");
   app.add_option("--save", save, "after training, save the weights to this checkpoint");
+  bool profile = false;
+  app.add_flag("--profile", profile, "print each layer's forward and backward time per batch");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -123,7 +125,7 @@ int main(int argc, char** argv) {
     if (!load.empty()) nn::load_checkpoint(model, load);  // --load: start from saved weights
     // [keras-model]
     const nn::History history =
-        model.fit(train.x, train.y, {.epochs = epochs, .batch_size = batch_size});
+        model.fit(train.x, train.y, {.epochs = epochs, .batch_size = batch_size, .profile = profile});
 
     const nn::Evaluation result = model.evaluate(test.x, test.y);
     std::cout << "test loss " << result.loss << ", test accuracy " << result.accuracy << "\n";

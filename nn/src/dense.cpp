@@ -29,7 +29,7 @@ template <class T>
 const Tensor<T>& Dense<T>::forward(const Tensor<T>& x) {
   this->check_input(x);
   const std::size_t N = x.shape(0), D = W.shape(0), U = units_;
-  resize_if_needed(x_, shape_of(x));
+  resize_if_needed(x_, x.shape());
   std::memcpy(x_.data(), x.data(), x.size() * sizeof(T));  // cached for dW
   resize_if_needed(y_, {N, U});
   // z = x W + b: each row of z is one example's U weighted sums, plus the bias
