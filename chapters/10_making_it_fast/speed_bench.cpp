@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
   nn::ensure_fast_blas(argv);
   const int repeats = argc > 1 ? std::atoi(argv[1]) : 5;
   const std::size_t threads = nn::thread_count();
-  std::printf("%s; %zu threads; best of %d runs, CPU time of one thread\n\n",
+  std::printf("%s\n%zu threads; best of %d runs, CPU time of one thread\n\n",
               nn::blas_description().c_str(), threads, repeats);
 
   // [machine-peak]

@@ -309,7 +309,7 @@ const Tensor<T>& Conv2D<T>::backward(const Tensor<T>& da) {
   resize_if_needed(db_parts_, {threads, F});
   if (this->input_gradient_) {
     if (!direct()) resize_if_needed(dcols_, {CKK, NP});
-    resize_if_needed(dx_, N_, this->in_shape_);
+    resize_batch_if_needed(dx_, N_, this->in_shape_);
   }
   // Each thread takes a slice of images [n0, n1) and its own share of dW and db.
   if (direct()) backward_direct(da);

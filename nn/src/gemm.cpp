@@ -57,10 +57,10 @@ void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t 
 
 namespace {
 // [spin-policy]
-// OpenMP threads wait at a barrier by spinning, by default for about 300,000 polls
-// (up to a millisecond) before they sleep. On a busy machine a spinning thread takes
-// a core that the thread it waits for needs; 10,000 polls still cover the short gaps
-// between two parallel regions of a step. An explicit choice in the environment wins.
+// GNU OpenMP threads wait at a barrier by spinning, by default for 300,000 polls,
+// before they sleep. On a busy machine a spinning thread takes a core that the thread
+// it waits for needs; 10,000 polls still cover the short gaps between two parallel
+// regions of a step. An explicit choice in the environment wins.
 bool set_spin_policy() {
   if (std::getenv("OMP_WAIT_POLICY") != nullptr || std::getenv("GOMP_SPINCOUNT") != nullptr)
     return false;

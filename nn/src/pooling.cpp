@@ -92,7 +92,7 @@ const Tensor<T>& MaxPool2D<T>::forward(const Tensor<T>& x) {
 template <class T>
 const Tensor<T>& MaxPool2D<T>::backward(const Tensor<T>& dy) {
   this->check_grad(dy, y_);
-  resize_if_needed(dx_, dy.shape(0), this->in_shape_);
+  resize_batch_if_needed(dx_, dy.shape(0), this->in_shape_);
   // y = x[argmax]  =>  dy/dx is 1 at the argmax and 0 elsewhere in the window;
   // += because overlapping windows (S < P) can share a maximum.
   // A maximum lies in its output's own (n, c) plane, so threads take slices of planes.
@@ -155,7 +155,7 @@ const Tensor<T>& AvgPool2D<T>::backward(const Tensor<T>& dy) {
   this->check_grad(dy, y_);
   const std::size_t P = P_, S = S_, H = g_.H, Wd = g_.Wd, Ho = g_.Ho, Wo = g_.Wo;
   const T scale = T(1) / static_cast<T>(P * P);
-  resize_if_needed(dx_, N_, this->in_shape_);
+  resize_batch_if_needed(dx_, N_, this->in_shape_);
   dx_.fill(T(0));
   // y = 1/P² · sum of the window  =>  dy/dx = 1/P² for each input of the window;
   // += because overlapping windows (S < P) share inputs.

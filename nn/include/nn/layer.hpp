@@ -114,21 +114,16 @@ class Layer {
 /// @brief Resizes `t` to `shape` only if it differs, so a reused buffer keeps its memory.
 ///
 /// Comparing allocates nothing, whether `shape` is a `Shape`, another tensor's
-/// `shape()` or a braced list `{N, D}`: a training step that reuses its buffers
-/// allocates nothing at all.
-template <class T, class S>
+/// `shape()` or a braced list `{N, D}` (the default `S`): a training step that
+/// reuses its buffers allocates nothing at all.
+template <class T, class S = std::initializer_list<std::size_t>>
 void resize_if_needed(Tensor<T>& t, const S& shape) {
   if (!std::equal(t.shape().begin(), t.shape().end(), shape.begin(), shape.end()))
     t.resize(Shape(shape.begin(), shape.end()));
 }
-/// @brief The same for a braced list of sizes, `resize_if_needed(y, {N, D})`.
+/// @brief `resize_if_needed` for a batch `(N, rest...)`, without building its shape first.
 template <class T>
-void resize_if_needed(Tensor<T>& t, std::initializer_list<std::size_t> shape) {
-  resize_if_needed<T, std::initializer_list<std::size_t>>(t, shape);
-}
-/// @brief The same for a batch `(N, rest...)`.
-template <class T>
-void resize_if_needed(Tensor<T>& t, std::size_t N, const Shape& rest) {
+void resize_batch_if_needed(Tensor<T>& t, std::size_t N, const Shape& rest) {
   const bool same = t.dimension() == rest.size() + 1 && t.shape(0) == N &&
                     std::equal(rest.begin(), rest.end(), t.shape().begin() + 1);
   if (!same) {
