@@ -70,7 +70,7 @@ void write_run_json(const std::string& path, const History& history, const Evalu
 
 // [profile-table]
 std::string Profile::table() const {
-  const double per = batches ? 1000.0 / batches : 0;  // seconds in total -> ms per batch
+  const double per = batches ? 1000.0 / double(batches) : 0;  // total seconds -> ms/batch
   const double step = step_seconds * per;
   std::ostringstream o;
   o << std::fixed << std::setprecision(3) << "Profile: " << batches << " batches, ms per batch\n"
