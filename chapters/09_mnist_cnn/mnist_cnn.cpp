@@ -129,6 +129,8 @@ int main(int argc, char** argv) {
   app.add_flag("--resume", resume,
                "continue from --checkpoint after its last saved epoch (give the same flags)")
       ->needs(checkpoint_flag);
+  bool profile = false;
+  app.add_flag("--profile", profile, "print each layer's forward and backward time per batch");
   return nn::cli::run(app, argc, argv, [&] {
     auto [train, test] = nn::load_named(data);
     if (limit) train = nn::take(train, limit);
@@ -159,7 +161,8 @@ int main(int argc, char** argv) {
     const nn::History history =
         model.fit(train.x, train.y, {.epochs = epochs, .batch_size = batch_size,
                                      .validation_split = validation_split,
-                                     .initial_epoch = initial_epoch, .checkpoint = checkpoint});
+                                     .initial_epoch = initial_epoch, .checkpoint = checkpoint,
+                                     .profile = profile});
 
     const nn::Evaluation result = model.evaluate(test.x, test.y);
     std::cout << "test loss " << result.loss << ", test accuracy " << result.accuracy << "\n";

@@ -16,7 +16,7 @@ const char* to_string(Activation f) {
 // [activation-tensor]
 template <class T>
 void activate(Activation f, const Tensor<T>& z, Tensor<T>& a) {
-  resize_if_needed(a, shape_of(z));
+  resize_if_needed(a, z.shape());
   const T* zp = z.data();
   T* ap = a.data();
   for_activation(f, [&](Activation g) {
@@ -26,7 +26,7 @@ void activate(Activation f, const Tensor<T>& z, Tensor<T>& a) {
 
 template <class T>
 void activate_backward(Activation f, const Tensor<T>& a, const Tensor<T>& da, Tensor<T>& dz) {
-  resize_if_needed(dz, shape_of(a));
+  resize_if_needed(dz, a.shape());
   const T* ap = a.data();
   const T* dap = da.data();
   T* dzp = dz.data();

@@ -144,6 +144,90 @@ void col2im(const T* dcols, const ConvGeometry& g, std::size_t ld, T* dx) {
 }
 // [col2im]
 
+// [conv-direct-forward]
+// One image with a single channel, stride 1, no padding, without im2col:
+// x: (H, Wd), W: (F, K, K), b: (F,)  ->  a: (F, Ho, Wo)
+//   a[f, oh, ow] = f(b[f] + sum over i, j < K of W[f, i, j] x[oh + i, ow + j])
+// Rows of 26 numbers are too short to vectorise well, so the sum runs over "wide"
+// rows: with p = oh*Wd + ow the input pixel is x[p + i*Wd + j], one shifted copy of
+// the flat image per kernel weight. wide[p] is then computed for all p < span, and
+// its columns ow >= Wo (windows that wrap around the image's edge) are thrown away.
+template <class T>
+void conv_direct_forward(const T* x, const ConvGeometry& g, const T* W, const T* b,
+                         std::size_t F, Activation act, T* wide, T* a) {
+  const std::size_t K = g.K, Wd = g.Wd, Ho = g.Ho, Wo = g.Wo;
+  const std::size_t span = (Ho - 1) * Wd + Wo;  // up to the last valid output, a[Ho-1, Wo-1]
+  for_activation(act, [&](Activation act) {
+    for (std::size_t f = 0; f < F; ++f) {
+      for (std::size_t p = 0; p < span; ++p) wide[p] = b[f];
+      for (std::size_t i = 0; i < K; ++i) {
+        for (std::size_t j = 0; j < K; ++j) {
+          const T w = W[(f * K + i) * K + j];
+          const T* xs = x + i * Wd + j;  // x shifted by the kernel offset (i, j)
+          for (std::size_t p = 0; p < span; ++p) wide[p] += w * xs[p];  // vectorised
+        }
+      }
+      for (std::size_t oh = 0; oh < Ho; ++oh)  // keep the valid columns, apply f
+        for (std::size_t ow = 0; ow < Wo; ++ow)
+          a[(f * Ho + oh) * Wo + ow] = activate(act, wide[oh * Wd + ow]);
+    }
+  });
+}
+// [conv-direct-forward]
+
+// [conv-direct-backward]
+// The backward of conv_direct_forward for one image, on the same wide rows.
+// da: (F, Ho, Wo) -> adds to acc: (F, K*K + 1, lanes), lane partial sums of dW and db,
+// and (if dx is not null) to dx: (H, Wd).
+//   a = f(z)                  =>  dz = da ⊙ f'(z), widened with zeros at ow >= Wo
+//   z[f,p] = b[f] + ...       =>  db[f]     = sum over p of dz[f, p]
+//   z[f,p] = ... + W[f,i,j] x[p + i*Wd + j]
+//                             =>  dW[f,i,j] = sum over p of dz[f, p] x[p + i*Wd + j]
+//                             =>  dx[p + i*Wd + j] += W[f,i,j] dz[f, p]
+// The sums keep `lanes` partial sums (as nn's sum does) so that they vectorise.
+template <class T>
+void conv_direct_backward(const T* x, const T* a, const T* da, const ConvGeometry& g,
+                          const T* W, std::size_t F, Activation act, T* dz, T* acc, T* dx) {
+  constexpr std::size_t lanes = direct_lanes;
+  const std::size_t K = g.K, Wd = g.Wd, Ho = g.Ho, Wo = g.Wo;
+  const std::size_t span = (Ho - 1) * Wd + Wo, whole = span / lanes * lanes;
+  for_activation(act, [&](Activation act) {
+    for (std::size_t f = 0; f < F; ++f) {
+      for (std::size_t p = 0; p < span; ++p) dz[p] = T(0);
+      for (std::size_t oh = 0; oh < Ho; ++oh)
+        for (std::size_t ow = 0; ow < Wo; ++ow) {
+          const std::size_t k = (f * Ho + oh) * Wo + ow;
+          dz[oh * Wd + ow] = da[k] * derivative_from_output(act, a[k]);
+        }
+      // K*K partial sums for dW[f], then one for db[f]; each is summed in a local
+      // array (which nothing else can alias, so it stays in registers), then added to acc.
+      T* acc_f = acc + f * (K * K + 1) * lanes;
+      for (std::size_t k = 0; k <= K * K; ++k) {
+        T part[lanes] = {};
+        if (k < K * K) {
+          const T* xs = x + (k / K) * Wd + k % K;  // x shifted by (i, j) = (k / K, k % K)
+          for (std::size_t p = 0; p < whole; p += lanes)
+            for (std::size_t l = 0; l < lanes; ++l) part[l] += dz[p + l] * xs[p + l];
+          for (std::size_t p = whole; p < span; ++p) part[p % lanes] += dz[p] * xs[p];
+        } else {
+          for (std::size_t p = 0; p < whole; p += lanes)
+            for (std::size_t l = 0; l < lanes; ++l) part[l] += dz[p + l];
+          for (std::size_t p = whole; p < span; ++p) part[p % lanes] += dz[p];
+        }
+        for (std::size_t l = 0; l < lanes; ++l) acc_f[k * lanes + l] += part[l];
+      }
+      if (!dx) continue;
+      for (std::size_t i = 0; i < K; ++i)
+        for (std::size_t j = 0; j < K; ++j) {
+          const T w = W[(f * K + i) * K + j];
+          T* dxs = dx + i * Wd + j;
+          for (std::size_t p = 0; p < span; ++p) dxs[p] += w * dz[p];  // vectorised
+        }
+    }
+  });
+}
+// [conv-direct-backward]
+
 // [conv-build]
 template <class T>
 Conv2D<T>::Conv2D(std::size_t filters, std::size_t kernel_size, Activation activation,
@@ -182,6 +266,7 @@ const Tensor<T>& Conv2D<T>::forward(const Tensor<T>& x) {
   check_shape(this->name() + ".W", W, {F_, g_.C, K_, K_});  // W may have been assigned since build
   check_shape(this->name() + ".b", b, {F_});
   N_ = x.shape(0);
+  if (direct()) return forward_direct(x);
   const std::size_t F = F_, CKK = g_.patch_size(), P = g_.out_pixels(), NP = N_ * P;
   resize_if_needed(cols_, {CKK, NP});
   resize_if_needed(z_, {F, NP});
@@ -226,11 +311,12 @@ const Tensor<T>& Conv2D<T>::backward(const Tensor<T>& da) {
   resize_if_needed(dW_parts_, {chunks, F, CKK});
   resize_if_needed(db_parts_, {chunks, F});
   if (this->input_gradient_) {
-    resize_if_needed(dcols_, {CKK, NP});
-    resize_if_needed(dx_, batch_of(N_, this->in_shape_));
+    if (!direct()) resize_if_needed(dcols_, {CKK, NP});
+    resize_batch_if_needed(dx_, N_, this->in_shape_);
   }
   // Each chunk of images [n0, n1) computes its own share t of dW and db.
-  parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {
+  if (direct()) backward_direct(da);
+  else parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {
     const std::size_t cols = (n1 - n0) * P;  // this slice's columns start at n0*P
     // a = f(z)  =>  dz = da ⊙ f'(z), gathered from NCHW into (F, N*Ho*Wo) like z
     for_activation(act_, [&](Activation act) {
@@ -270,10 +356,69 @@ const Tensor<T>& Conv2D<T>::backward(const Tensor<T>& da) {
 }
 // [conv-backward]
 
+// [conv-direct-layer]
+template <class T>
+bool Conv2D<T>::direct() const {
+  return allow_direct_ && g_.C == 1 && g_.S == 1 && g_.pad_top == 0 && g_.pad_left == 0 &&
+         g_.Ho + g_.K - 1 == g_.H && g_.Wo + g_.K - 1 == g_.Wd;  // 'valid': no padding at all
+}
+
+// x: (N, 1, H, Wd) -> a: (N, F, Ho, Wo), one conv_direct_forward per image
+template <class T>
+const Tensor<T>& Conv2D<T>::forward_direct(const Tensor<T>& x) {
+  const std::size_t F = F_, P = g_.out_pixels(), image = g_.H * g_.Wd;
+  resize_if_needed(x_, x.shape());
+  resize_if_needed(a_, {N_, F, g_.Ho, g_.Wo});
+  resize_if_needed(wide_, {(N_ + batch_chunk - 1) / batch_chunk, image});
+  parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {  // t: the chunk
+    std::copy(x.data() + n0 * image, x.data() + n1 * image, x_.data() + n0 * image);  // for dW
+    for (std::size_t n = n0; n < n1; ++n)
+      conv_direct_forward(x.data() + n * image, g_, W.data(), b.data(), F, act_, &wide_(t, 0),
+                          a_.data() + n * F * P);
+  });
+  return a_;
+}
+
+// Fills each chunk's dW_parts_ and db_parts_ (and dx, if wanted) from conv_direct_backward:
+// per chunk, not per thread, so the sums are the same for any number of threads.
+template <class T>
+void Conv2D<T>::backward_direct(const Tensor<T>& da) {
+  const std::size_t F = F_, KK = K_ * K_, P = g_.out_pixels(), image = g_.H * g_.Wd;
+  const std::size_t chunks = dW_parts_.shape(0), lanes = direct_lanes;
+  resize_if_needed(direct_acc_, {chunks, F, KK + 1, lanes});
+  resize_if_needed(wide_, {chunks, image});
+  parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {  // t: the chunk
+    T* acc = &direct_acc_(t, 0, 0, 0);
+    std::fill(acc, acc + F * (KK + 1) * lanes, T(0));
+    T* dx = this->input_gradient_ ? dx_.data() : nullptr;
+    if (dx) std::fill(dx + n0 * image, dx + n1 * image, T(0));
+    for (std::size_t n = n0; n < n1; ++n)
+      conv_direct_backward(x_.data() + n * image, a_.data() + n * F * P, da.data() + n * F * P,
+                           g_, W.data(), F, act_, &wide_(t, 0), acc,
+                           dx ? dx + n * image : nullptr);
+    // the lanes' partial sums of this slice, summed: its share of dW and db
+    for (std::size_t f = 0; f < F; ++f) {
+      const T* acc_f = acc + f * (KK + 1) * lanes;
+      for (std::size_t k = 0; k < KK; ++k) dW_parts_(t, f, k) = sum(acc_f + k * lanes, lanes);
+      db_parts_(t, f) = sum(acc_f + KK * lanes, lanes);
+    }
+  });
+}
+// [conv-direct-layer]
+
 template void im2col(const float*, const ConvGeometry&, float*, std::size_t);
 template void im2col(const double*, const ConvGeometry&, double*, std::size_t);
 template void col2im(const float*, const ConvGeometry&, std::size_t, float*);
 template void col2im(const double*, const ConvGeometry&, std::size_t, double*);
+template void conv_direct_forward(const float*, const ConvGeometry&, const float*, const float*,
+                                  std::size_t, Activation, float*, float*);
+template void conv_direct_forward(const double*, const ConvGeometry&, const double*,
+                                  const double*, std::size_t, Activation, double*, double*);
+template void conv_direct_backward(const float*, const float*, const float*, const ConvGeometry&,
+                                   const float*, std::size_t, Activation, float*, float*, float*);
+template void conv_direct_backward(const double*, const double*, const double*,
+                                   const ConvGeometry&, const double*, std::size_t, Activation,
+                                   double*, double*, double*);
 template class Conv2D<float>;
 template class Conv2D<double>;
 

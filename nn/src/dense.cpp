@@ -31,7 +31,7 @@ const Tensor<T>& Dense<T>::forward(const Tensor<T>& x) {
   const std::size_t N = x.shape(0), D = this->in_shape_[0], U = units_;
   check_shape(this->name() + ".W", W, {D, U});  // W may have been assigned since build
   check_shape(this->name() + ".b", b, {U});
-  resize_if_needed(x_, shape_of(x));
+  resize_if_needed(x_, x.shape());
   std::memcpy(x_.data(), x.data(), x.size() * sizeof(T));  // cached for dW
   resize_if_needed(y_, {N, U});
   // z = x W + b: each row of z is one example's U weighted sums, plus the bias

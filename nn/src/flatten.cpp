@@ -24,7 +24,7 @@ const Tensor<T>& Flatten<T>::forward(const Tensor<T>& x) {
 template <class T>
 const Tensor<T>& Flatten<T>::backward(const Tensor<T>& dy) {
   this->check_grad(dy, y_);
-  resize_if_needed(dx_, batch_of(dy.shape(0), this->in_shape_));
+  resize_batch_if_needed(dx_, dy.shape(0), this->in_shape_);
   std::copy(dy.data(), dy.data() + dy.size(), dx_.data());
   return dx_;
 }

@@ -55,6 +55,21 @@ void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t 
   gemm(trans_a, trans_b, M, N, K, alpha, A, trans_a ? M : K, B, trans_b ? K : N, beta, C, N);
 }
 
+namespace {
+// [spin-policy]
+// GNU OpenMP threads wait at a barrier by spinning, by default for 300,000 polls,
+// before they sleep. On a busy machine a spinning thread takes a core that the thread
+// it waits for needs; 10,000 polls still cover the short gaps between two parallel
+// regions of a step. An explicit choice in the environment wins.
+bool set_spin_policy() {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr || std::getenv("GOMP_SPINCOUNT") != nullptr)
+    return false;
+  setenv("GOMP_SPINCOUNT", "10000", 1);
+  return true;
+}
+// [spin-policy]
+}  // namespace
+
 #ifdef NN_BLAS_IS_OPENBLAS
 // [blas-kernel]
 namespace {
@@ -90,18 +105,19 @@ std::string blas_kernel_advice() {
 
 void ensure_fast_blas(char** argv) {
   const std::string advice = blas_kernel_advice();
-  if (advice.empty()) return;
-  if (std::getenv("OPENBLAS_CORETYPE") == nullptr) {
-    setenv("OPENBLAS_CORETYPE", best_core().c_str(), 1);
-    execv("/proc/self/exe", argv);  // returns only on failure
-  }
-  std::cerr << "warning: " << advice << "\n";
+  const bool set_core = !advice.empty() && std::getenv("OPENBLAS_CORETYPE") == nullptr;
+  if (set_core) setenv("OPENBLAS_CORETYPE", best_core().c_str(), 1);
+  // Both variables are read when the libraries load, before main: restart once.
+  if (set_spin_policy() || set_core) execv("/proc/self/exe", argv);  // returns only on failure
+  if (!advice.empty()) std::cerr << "warning: " << advice << "\n";
 }
 // [blas-kernel]
 #else
 std::string blas_description() { return "BLAS (not OpenBLAS)"; }
 std::string blas_kernel_advice() { return ""; }
-void ensure_fast_blas(char**) {}
+void ensure_fast_blas(char** argv) {
+  if (set_spin_policy()) execv("/proc/self/exe", argv);  // read before main: restart once
+}
 #endif
 
 }  // namespace nn

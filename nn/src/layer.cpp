@@ -12,10 +12,10 @@ std::string Layer<T>::batch_shape_text() const {
 
 template <class T>
 void Layer<T>::check_input(const Tensor<T>& x) const {
-  const Shape got = shape_of(x);
+  const auto& got = x.shape();
   const bool ok = got.size() == in_shape_.size() + 1 && got[0] >= 1 &&
                   std::equal(in_shape_.begin(), in_shape_.end(), got.begin() + 1);
-  if (!ok) throw shape_error(name() + " input", batch_shape_text(), got);
+  if (!ok) throw shape_error(name() + " input", batch_shape_text(), shape_of(x));
 }
 
 template <class T>

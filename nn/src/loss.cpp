@@ -34,7 +34,7 @@ std::size_t class_index(T v, std::size_t row, std::size_t C, const std::string& 
 template <class T>
 T MeanSquaredError<T>::forward(const Tensor<T>& y, const Tensor<T>& t) {
   check_same_shape(name(), y, t);
-  resize_if_needed(this->dy_, shape_of(y));
+  resize_if_needed(this->dy_, y.shape());
   const double count = static_cast<double>(y.size());
   double sum = 0;
   for (std::size_t i = 0; i < y.size(); ++i) {
@@ -51,7 +51,7 @@ T MeanSquaredError<T>::forward(const Tensor<T>& y, const Tensor<T>& t) {
 template <class T>
 T BinaryCrossEntropy<T>::forward(const Tensor<T>& p, const Tensor<T>& t) {
   check_same_shape(name(), p, t);
-  resize_if_needed(this->dy_, shape_of(p));
+  resize_if_needed(this->dy_, p.shape());
   const double eps = 1e-7, count = static_cast<double>(p.size());
   double sum = 0;
   for (std::size_t i = 0; i < p.size(); ++i) {

@@ -5,6 +5,7 @@
 #include "nn/data/dataset.hpp"
 #include "nn/files.hpp"
 
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -67,6 +68,55 @@ void write_run_json(const std::string& path, const History& history, const Evalu
   write_file_atomically(path, s.str(), "the run summary");
 }
 
+// ---------------------------------------------------------------- Profile
+
+// [profile-table]
+std::string Profile::table() const {
+  const double per = batches ? 1000.0 / double(batches) : 0;  // total seconds -> ms/batch
+  const double step = step_seconds * per;
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(3) << "Profile: " << batches << " batches, ms per batch\n"
+    << std::left << std::setw(16) << "layer" << std::right << std::setw(10) << "forward"
+    << std::setw(10) << "backward" << std::setw(8) << "share" << std::setw(10) << "CPU\n";
+  double accounted = 0;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const double f = forward_seconds[i] * per, b = backward_seconds[i] * per;
+    accounted += f + b;
+    o << std::left << std::setw(16) << names[i] << std::right << std::setw(10) << f
+      << std::setw(10) << b << std::setprecision(1) << std::setw(7)
+      << (step > 0 ? 100 * (f + b) / step : 0.0) << "%" << std::setprecision(3) << std::setw(10)
+      << cpu_seconds[i] * per << "\n";
+  }
+  o << std::left << std::setw(16) << "step" << std::right << std::setw(20) << step
+    << std::setw(8) << "100.0%" << std::setw(10) << step_cpu_seconds * per << "\n"
+    << "(" << step - accounted << " ms of each step's wall time fall in no row)\n";
+  return o.str();
+}
+// [profile-table]
+
+namespace {
+double cpu_now() {  // CPU time of all the process's threads
+  timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
+
+// [profile-timed]
+// Runs f(); when profiling, adds its wall time to wall[row] and its CPU time to cpu[row].
+template <class F>
+auto timed(bool profiling, std::vector<double>& wall, std::vector<double>& cpu, std::size_t row,
+           const F& f) {
+  if (!profiling) return f();
+  const auto start = std::chrono::steady_clock::now();
+  const double cpu_start = cpu_now();
+  auto result = f();
+  cpu[row] += cpu_now() - cpu_start;
+  wall[row] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+// [profile-timed]
+}  // namespace
+
 // ---------------------------------------------------------------- Sequential
 
 template <class T>
@@ -84,6 +134,7 @@ void Sequential<T>::add_layer(std::unique_ptr<Layer<T>> layer) {
   // Only layers after the first one with parameters need to pass a gradient back.
   layer->set_input_gradient(!params().empty());
   layers_.push_back(std::move(layer));
+  params_ = params();
 }
 // [sequential-add]
 
@@ -121,16 +172,19 @@ void Sequential<T>::set_training(bool on) {
 template <class T>
 const Tensor<T>& Sequential<T>::forward(const Tensor<T>& x) {
   const Tensor<T>* a = &x;
-  for (auto& layer : layers_) a = &layer->forward(*a);
+  for (std::size_t i = 0; i < layers_.size(); ++i)
+    a = timed(profiling_, profile_.forward_seconds, profile_.cpu_seconds, i,
+              [&] { return &layers_[i]->forward(*a); });
   return *a;
 }
 
 template <class T>
 const Tensor<T>& Sequential<T>::backward(const Tensor<T>& dy) {
   const Tensor<T>* d = &dy;
-  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) {
-    d = &(*it)->backward(*d);
-    if (!(*it)->input_gradient()) break;  // no layer before this one has parameters
+  for (std::size_t i = layers_.size(); i-- > 0;) {
+    d = timed(profiling_, profile_.backward_seconds, profile_.cpu_seconds, i,
+              [&] { return &layers_[i]->backward(*d); });
+    if (!layers_[i]->input_gradient()) break;  // no layer before this one has parameters
   }
   return *d;
 }
@@ -140,13 +194,19 @@ T Sequential<T>::train_step(const Tensor<T>& x, const Tensor<T>& y) {
   if (!optimizer_) throw std::logic_error("train_step before compile: call model.compile(...)");
   const Tensor<T>& out = forward(x);
   last_output_ = &out;
-  const T loss = loss_->forward(out, y);
+  const std::size_t loss_row = layers_.size(), optimizer_row = loss_row + 1;  // in the profile
+  const T loss = timed(profiling_, profile_.forward_seconds, profile_.cpu_seconds, loss_row,
+                       [&] { return loss_->forward(out, y); });
   // The penalties R(W) of regularized layers join the loss; their gradients join dW in backward.
   last_penalty_ = 0;
   for (auto& layer : layers_) last_penalty_ += layer->penalty();
-  backward(loss_->backward());
-  optimizer_->step(params());
-  for (auto& layer : layers_) layer->zero_grad();  // gradients accumulate: clear them for the next step
+  backward(loss_->backward());  // the loss's forward already computed its gradient
+  timed(profiling_, profile_.backward_seconds, profile_.cpu_seconds, optimizer_row, [&] {
+    optimizer_->step(params_);
+    // gradients accumulate: clear them for the next step (each layer's zero_grad(), in effect)
+    for (auto& p : params_) p.grad->fill(T(0));
+    return 0;
+  });
   return loss;
 }
 // [sequential-step]
@@ -261,6 +321,15 @@ History Sequential<T>::fit(const Tensor<T>& x, const Tensor<T>& y, const FitOpti
   bool warned = false;
   std::optional<EarlyStopping> stopper = options.early_stopping;
   if (stopper) stopper->reset();
+  if (options.profile) {  // one row per layer, then the rest of a step
+    profile_ = Profile{};
+    for (auto& layer : layers_) profile_.names.push_back(layer->name());
+    for (const char* part : {"loss", "optimizer", "batch"}) profile_.names.push_back(part);
+    profile_.forward_seconds.assign(profile_.names.size(), 0);
+    profile_.backward_seconds.assign(profile_.names.size(), 0);
+    profile_.cpu_seconds.assign(profile_.names.size(), 0);
+  }
+  profiling_ = options.profile;  // after first_batch_loss: only training steps are timed
   std::vector<Tensor<T>> best_weights;
   for (std::size_t epoch = options.initial_epoch; epoch < options.epochs; ++epoch) {
     if (options.verbose) out << "Epoch " << epoch + 1 << "/" << options.epochs << "\n";
@@ -289,6 +358,8 @@ History Sequential<T>::fit(const Tensor<T>& x, const Tensor<T>& y, const FitOpti
       out << "Restoring model weights from the end of the best epoch: " << stopper->best_epoch + 1
           << ".\n";
   }
+  profiling_ = false;
+  if (options.profile) out << profile_.table();
   return history;
 }
 
@@ -346,9 +417,19 @@ void Sequential<T>::run_epoch(const Tensor<T>& x, const Tensor<T>& y, const FitO
   // [run-epoch-loop]
   for (std::size_t step = 0; step < steps; ++step) {
     const std::size_t count = std::min(B, N - step * B);
-    gather_batch(x, order, step * B, count, x_batch_);
-    gather_batch(y, order, step * B, count, y_batch_);
+    const auto step_start = clock::now();
+    const double step_cpu_start = profiling_ ? cpu_now() : 0;
+    timed(profiling_, profile_.forward_seconds, profile_.cpu_seconds, layers_.size() + 2, [&] {
+      gather_batch(x, order, step * B, count, x_batch_);
+      gather_batch(y, order, step * B, count, y_batch_);
+      return 0;
+    });
     const T loss = train_step(x_batch_, y_batch_);
+    if (profiling_) {
+      profile_.step_seconds += std::chrono::duration<double>(clock::now() - step_start).count();
+      profile_.step_cpu_seconds += cpu_now() - step_cpu_start;
+      ++profile_.batches;
+    }
     if (!std::isfinite(loss))
       throw training_error("the loss became " + std::to_string(loss) + " at epoch " +
                            std::to_string(epoch + 1) + ", batch " + std::to_string(step + 1) +

@@ -94,13 +94,17 @@ const Tensor<T>& MaxPool2D<T>::forward(const Tensor<T>& x) {
 template <class T>
 const Tensor<T>& MaxPool2D<T>::backward(const Tensor<T>& dy) {
   this->check_grad(dy, y_);
-  resize_if_needed(dx_, batch_of(dy.shape(0), this->in_shape_));
-  dx_.fill(T(0));
+  resize_batch_if_needed(dx_, dy.shape(0), this->in_shape_);
   // y = x[argmax]  =>  dy/dx is 1 at the argmax and 0 elsewhere in the window;
   // += because overlapping windows (S < P) can share a maximum.
+  // A maximum lies in its output's own (n, c) plane, so threads take slices of planes.
+  const std::size_t in_plane = g_.H * g_.Wd, out_plane = g_.Ho * g_.Wo;
   const T* dyp = dy.data();
   T* dxp = dx_.data();
-  for (std::size_t k = 0; k < argmax_.size(); ++k) dxp[argmax_[k]] += dyp[k];
+  parallel_slices(dy.shape(0) * g_.C, [&](std::size_t q0, std::size_t q1, std::size_t) {
+    std::fill(dxp + q0 * in_plane, dxp + q1 * in_plane, T(0));
+    for (std::size_t k = q0 * out_plane; k < q1 * out_plane; ++k) dxp[argmax_[k]] += dyp[k];
+  });
   return dx_;
 }
 // [maxpool-backward]
@@ -153,7 +157,7 @@ const Tensor<T>& AvgPool2D<T>::backward(const Tensor<T>& dy) {
   this->check_grad(dy, y_);
   const std::size_t P = P_, S = S_, H = g_.H, Wd = g_.Wd, Ho = g_.Ho, Wo = g_.Wo;
   const T scale = T(1) / static_cast<T>(P * P);
-  resize_if_needed(dx_, batch_of(N_, this->in_shape_));
+  resize_batch_if_needed(dx_, N_, this->in_shape_);
   dx_.fill(T(0));
   // y = 1/P² · sum of the window  =>  dy/dx = 1/P² for each input of the window;
   // += because overlapping windows (S < P) share inputs.

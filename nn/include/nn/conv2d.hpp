@@ -165,6 +165,19 @@ class Conv2D : public Layer<T> {
   const ConvGeometry& geometry() const { return g_; }
 
   Regularizer kernel_regularizer;  ///< penalty on `W` (chapter 8); set it after `add`
+  /**
+   * @brief Whether forward and backward take the direct path instead of im2col + GEMM.
+   *
+   * A convolution of a single channel (`C = 1`, stride 1, 'valid') has patches of
+   * only \f$ K^2 \f$ numbers: its GEMM would have the short inner dimension
+   * \f$ K^2 = 9 \f$ and spend its time copying, so the layer sums the products
+   * directly (`nn::conv_direct_forward`, `nn::conv_direct_backward`). Other
+   * convolutions, or any after `set_direct(false)`, use im2col + GEMM.
+   */
+  bool direct() const;
+  /// @brief Allows (the default) or forbids the direct path; im2col + GEMM is the reference.
+  void set_direct(bool allowed) { allow_direct_ = allowed; }
+
   Tensor<T> W;   ///< filters `(F, C, K, K)`
   Tensor<T> b;   ///< biases `(F,)`
   Tensor<T> dW;  ///< \f$ \partial L/\partial W \f$, `(F, C, K, K)`
@@ -184,12 +197,73 @@ class Conv2D : public Layer<T> {
   Tensor<T> dx_;     // returned gradient, (N, C, H, Wd)
   Tensor<T> dW_parts_;  // each chunk's share of dW, (chunks, F, C*K*K)
   Tensor<T> db_parts_;  // each chunk's share of db, (chunks, F)
+
+  // The direct path (C = 1), see direct().
+  const Tensor<T>& forward_direct(const Tensor<T>& x);
+  void backward_direct(const Tensor<T>& da);
+  bool allow_direct_ = true;
+  Tensor<T> x_;           // the last input, cached for dW (the direct path has no cols_)
+  Tensor<T> direct_acc_;  // partial sums of dW and db, (chunks, F, K*K + 1, direct_lanes)
+  Tensor<T> wide_;        // one wide plane per chunk of images, (chunks, H*Wd)
 };
+
+/// @brief How many partial sums `nn::conv_direct_backward` keeps per gradient entry.
+/// @ingroup ch10
+inline constexpr std::size_t direct_lanes = 16;
+
+/**
+ * @brief A single-channel convolution of one image, summed directly, without im2col.
+ *
+ * \f[ a_{f, o_h, o_w} = f\Big(b_f + \sum_{i,j < K} W_{f,i,j}\, x_{o_h + i,\, o_w + j}\Big) \f]
+ * for stride 1 and 'valid' padding: the same numbers as im2col + GEMM
+ * (up to rounding), without the `(K², Ho Wo)` copy. The sums run along "wide"
+ * rows: with \f$ p = o_h W_d + o_w \f$ the input is \f$ x[p + i W_d + j] \f$, a
+ * shifted copy of the flat image, and the columns \f$ o_w \ge W_o \f$ are dropped.
+ * @param x one image `(H, Wd)`   @param g the sizes (`C = 1`)
+ * @param W filters `(F, 1, K, K)`   @param b biases `(F,)`   @param F filters
+ * @param act the fused activation   @param wide scratch of `H * Wd` numbers
+ * @param a the output `(F, Ho, Wo)`
+ * @ingroup ch10
+ */
+template <class T>
+void conv_direct_forward(const T* x, const ConvGeometry& g, const T* W, const T* b,
+                         std::size_t F, Activation act, T* wide, T* a);
+
+/**
+ * @brief The gradients of `nn::conv_direct_forward` for one image.
+ *
+ * With \f$ dz = da \odot f'(z) \f$, adds to `acc` `(F, K²+1, direct_lanes)`
+ * partial sums of
+ * \f$ \partial L/\partial W_{f,i,j} = \sum dz_{f,o_h,o_w}\, x_{o_h+i,\, o_w+j} \f$
+ * (rows `0..K²-1`) and of \f$ \partial L/\partial b_f = \sum dz_{f,o_h,o_w} \f$
+ * (row `K²`); the caller sums each row. If `dx` is not null, adds
+ * \f$ dx_{o_h+i,\, o_w+j} \mathrel{+}= W_{f,i,j}\, dz_{f,o_h,o_w} \f$.
+ * @param x the image `(H, Wd)`   @param a the forward's output `(F, Ho, Wo)`
+ * @param da \f$ \partial L/\partial a \f$ `(F, Ho, Wo)`   @param g the sizes
+ * @param W filters   @param F filters   @param act the fused activation
+ * @param dz scratch of `H * Wd` numbers   @param acc the partial sums
+ * @param dx the image's input gradient `(H, Wd)`, or null
+ * @ingroup ch10
+ */
+template <class T>
+void conv_direct_backward(const T* x, const T* a, const T* da, const ConvGeometry& g,
+                          const T* W, std::size_t F, Activation act, T* dz, T* acc, T* dx);
 
 extern template void im2col(const float*, const ConvGeometry&, float*, std::size_t);
 extern template void im2col(const double*, const ConvGeometry&, double*, std::size_t);
 extern template void col2im(const float*, const ConvGeometry&, std::size_t, float*);
 extern template void col2im(const double*, const ConvGeometry&, std::size_t, double*);
+extern template void conv_direct_forward(const float*, const ConvGeometry&, const float*,
+                                         const float*, std::size_t, Activation, float*, float*);
+extern template void conv_direct_forward(const double*, const ConvGeometry&, const double*,
+                                         const double*, std::size_t, Activation, double*,
+                                         double*);
+extern template void conv_direct_backward(const float*, const float*, const float*,
+                                          const ConvGeometry&, const float*, std::size_t,
+                                          Activation, float*, float*, float*);
+extern template void conv_direct_backward(const double*, const double*, const double*,
+                                          const ConvGeometry&, const double*, std::size_t,
+                                          Activation, double*, double*, double*);
 extern template class Conv2D<float>;
 extern template class Conv2D<double>;
 

@@ -72,6 +72,11 @@ std::string blas_kernel_advice();
  * environment variable `OPENBLAS_CORETYPE`. If the choice is a slow fallback,
  * this sets the variable to the best kernel the CPU supports and re-executes
  * the program (once: an already-set variable is respected). Call it first in `main`.
+ *
+ * It also shortens the time OpenMP threads spin at a barrier before they sleep
+ * (`GOMP_SPINCOUNT=10000`, unless `OMP_WAIT_POLICY` or `GOMP_SPINCOUNT` is set):
+ * on a machine shared with other programs, the default spinning more than doubles
+ * the CPU time of a training step (chapter 10).
  * @ingroup ch09
  */
 void ensure_fast_blas(char** argv);

@@ -3,6 +3,8 @@
  * @file layer.hpp
  * @brief The layer contract that every layer of the library honours.
  */
+#include <algorithm>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -115,9 +117,25 @@ class Layer {
 
 // [resize-if-needed]
 /// @brief Resizes `t` to `shape` only if it differs, so a reused buffer keeps its memory.
+///
+/// Comparing allocates nothing, whether `shape` is a `Shape`, another tensor's
+/// `shape()` or a braced list `{N, D}` (the default `S`): a training step that
+/// reuses its buffers allocates nothing at all.
+template <class T, class S = std::initializer_list<std::size_t>>
+void resize_if_needed(Tensor<T>& t, const S& shape) {
+  if (!std::equal(t.shape().begin(), t.shape().end(), shape.begin(), shape.end()))
+    t.resize(Shape(shape.begin(), shape.end()));
+}
+/// @brief `resize_if_needed` for a batch `(N, rest...)`, without building its shape first.
 template <class T>
-void resize_if_needed(Tensor<T>& t, const Shape& shape) {
-  if (!std::equal(t.shape().begin(), t.shape().end(), shape.begin(), shape.end())) t.resize(shape);
+void resize_batch_if_needed(Tensor<T>& t, std::size_t N, const Shape& rest) {
+  const bool same = t.dimension() == rest.size() + 1 && t.shape(0) == N &&
+                    std::equal(rest.begin(), rest.end(), t.shape().begin() + 1);
+  if (!same) {
+    Shape s{N};
+    s.insert(s.end(), rest.begin(), rest.end());
+    t.resize(s);
+  }
 }
 // [resize-if-needed]
 

@@ -57,6 +57,31 @@ struct ValidationData {
   const Tensor<T>* y = nullptr;  ///< targets
 };
 
+/**
+ * @brief Where a training step's time goes: each layer's forward and backward.
+ *
+ * `fit` fills it when `FitOptions::profile` is on: the wall time of every
+ * layer's forward and backward, summed over the batches, and the CPU time
+ * all threads spent meanwhile (on a busy machine the steadier number; threads
+ * spinning at a barrier count too). Then come the rows
+ * `loss` (forward and gradient), `optimizer` (step and zeroed gradients) and
+ * `batch` (gathering the shuffled batch). `step` is the wall time of whole
+ * steps, so what no row accounts for is visible.
+ * @ingroup ch10
+ */
+struct Profile {
+  std::vector<std::string> names;  ///< the layers' names, then `loss`, `optimizer`, `batch`
+  std::vector<double> forward_seconds;   ///< wall time per row, summed over batches
+  std::vector<double> backward_seconds;  ///< wall time per row, summed over batches
+  std::vector<double> cpu_seconds;  ///< CPU time of all threads per row (forward + backward)
+  double step_seconds = 0;          ///< wall time of whole steps, batch gathering included
+  double step_cpu_seconds = 0;      ///< CPU time of whole steps, all threads
+  std::size_t batches = 0;          ///< steps timed
+
+  /// @brief A table: per row, ms per batch forward, backward, their CPU time, and the share of `step`.
+  std::string table() const;
+};
+
 /// @brief Options of `Sequential::fit`, named like Keras's arguments.
 ///
 /// If an epoch's mean loss, though finite, exceeds 100 times the loss before
@@ -78,6 +103,7 @@ struct FitOptions {
   int verbose = 1;                      ///< 0 silent, 1 a progress line per epoch
   std::size_t initial_epoch = 0;        ///< epochs already done (Keras's name): resume after them
   std::string checkpoint{};             ///< if set, saved after every epoch (Keras's ModelCheckpoint)
+  bool profile = false;                 ///< time each layer; print `Profile::table()` after training
 };
 
 /**
@@ -162,6 +188,8 @@ class Sequential {
   Generator& generator() { return rng_; }
   /// @brief The optimizer given to `compile` (null before).
   Optimizer<T>* optimizer() { return optimizer_.get(); }
+  /// @brief The per-layer times of the last `fit` with `FitOptions::profile` on.
+  const Profile& profile() const { return profile_; }
 
  private:
   void run_epoch(const Tensor<T>& x, const Tensor<T>& y, const FitOptions<T>& options,
@@ -183,6 +211,9 @@ class Sequential {
   Tensor<T> x_batch_, y_batch_;  // reused batch buffers
   const Tensor<T>* last_output_ = nullptr;  // the model's output in the last train_step
   double last_penalty_ = 0;                 // sum of the layers' penalties in the last train_step
+  std::vector<Param<T>> params_;  // params(), listed once by add_layer: a step allocates nothing
+  Profile profile_;        // filled while profiling_ is on
+  bool profiling_ = false;
 };
 
 /// @brief Deduction guide: `nn::Sequential model({784});` is a `Sequential<float>`.

@@ -1,0 +1,138 @@
+// Chapter 10 checks: each fast kernel agrees with its plain reference, the per-layer
+// profile accounts for every batch, and training allocates nothing after its first batch.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <sstream>
+
+#include "nn/conv2d.hpp"
+#include "nn/dense.hpp"
+#include "nn/flatten.hpp"
+#include "nn/gradcheck.hpp"
+#include "nn/model.hpp"
+#include "nn/pooling.hpp"
+#include "test_support.hpp"  // failure messages show a tensor's shape and values
+
+using nn::Activation;
+using nn::Tensor;
+
+// [count-allocations]
+// Every allocation of this program goes through here, so a test can count them.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // new is malloc here, so free is right
+#endif
+namespace {
+std::atomic<std::size_t> allocations{0};
+}
+void* operator new(std::size_t size) {
+  ++allocations;
+  if (void* p = std::malloc(size ? size : 1)) return p;
+  throw std::bad_alloc();
+}
+void* operator new(std::size_t size, std::align_val_t align) {
+  ++allocations;
+  const std::size_t a = static_cast<std::size_t>(align);
+  if (void* p = std::aligned_alloc(a, (size + a - 1) / a * a)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+// [count-allocations]
+
+namespace {
+nn::Sequential<float> keras_mnist_cnn() {
+  nn::Sequential model({1, 28, 28}, 7);
+  model.add(nn::Conv2D(32, 3, Activation::relu));
+  model.add(nn::MaxPool2D(2));
+  model.add(nn::Conv2D(64, 3, Activation::relu));
+  model.add(nn::MaxPool2D(2));
+  model.add(nn::Conv2D(64, 3, Activation::relu));
+  model.add(nn::Flatten());
+  model.add(nn::Dense(64, Activation::relu));
+  model.add(nn::Dense(10));
+  model.compile(nn::RMSprop(), nn::SoftmaxCrossEntropy(), {"accuracy"});
+  return model;
+}
+
+// The largest |a - b| relative to the largest |b|: agreement "to rounding".
+template <class T>
+double relative_difference(const Tensor<T>& a, const Tensor<T>& b) {
+  REQUIRE(a.shape() == b.shape());
+  double diff = 0, scale = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    diff = std::max(diff, std::abs(double(a.data()[i]) - double(b.data()[i])));
+    scale = std::max(scale, std::abs(double(b.data()[i])));
+  }
+  return diff / scale;
+}
+}  // namespace
+
+// [direct-conv-test]
+TEST_CASE("the direct single-channel convolution agrees with im2col + GEMM") {
+  // Two identical layers; the reference is forbidden the direct path.
+  nn::Generator rng(5);
+  nn::Conv2D<float> fast(6, 3, Activation::relu), plain(6, 3, Activation::relu);
+  fast.build({1, 9, 11}, rng);  // 9x11: a non-square image catches a swapped H and Wd
+  plain.build({1, 9, 11}, rng);
+  plain.set_direct(false);
+  plain.W = fast.W;
+  plain.b = nn::test::random_tensor<float>({6}, 6, 0.1);
+  fast.b = plain.b;
+  CHECK(fast.direct());
+  CHECK_FALSE(plain.direct());
+
+  const Tensor<float> x = nn::test::random_tensor<float>({5, 1, 9, 11}, 7);
+  const Tensor<float> da = nn::test::random_tensor<float>({5, 6, 7, 9}, 8);
+  CHECK(relative_difference(fast.forward(x), plain.forward(x)) < 1e-6);
+  CHECK(relative_difference(fast.backward(da), plain.backward(da)) < 1e-6);  // dx
+  CHECK(relative_difference(fast.dW, plain.dW) < 1e-5);  // sums of 5*7*9 = 315 products
+  CHECK(relative_difference(fast.db, plain.db) < 1e-5);
+}
+
+TEST_CASE("the direct convolution's gradients agree with central differences") {
+  nn::Generator rng(3);
+  nn::Conv2D<double> conv(3, 3, Activation::tanh);  // tanh: no kink to straddle
+  conv.build({1, 6, 7}, rng);
+  REQUIRE(conv.direct());
+  const Tensor<double> x = nn::test::random_tensor({2, 1, 6, 7}, 4);
+  const nn::GradCheckResult r = nn::gradcheck_layer(conv, x);
+  CHECK(r.max_rel_error < 1e-7);
+}
+// [direct-conv-test]
+
+TEST_CASE("the profile has a row per layer and counts every batch") {
+  auto model = keras_mnist_cnn();
+  const Tensor<float> x = nn::test::random_tensor<float>({40, 1, 28, 28}, 9);
+  Tensor<float> y = Tensor<float>::from_shape({40});
+  for (std::size_t n = 0; n < 40; ++n) y(n) = float(n % 10);
+  std::ostringstream log;
+  model.fit(x, y, {.epochs = 1, .batch_size = 16, .verbose = 0, .profile = true}, &log);
+  const nn::Profile& p = model.profile();
+  CHECK(p.batches == 3);  // 16 + 16 + 8
+  REQUIRE(p.names.size() == 8 + 3);  // eight layers, then loss, optimizer, batch
+  CHECK(p.names.front() == "conv2d");
+  CHECK(p.names.back() == "batch");
+  double rows = 0;
+  for (std::size_t i = 0; i < p.names.size(); ++i)
+    rows += p.forward_seconds[i] + p.backward_seconds[i];
+  CHECK(rows > 0);
+  CHECK(rows <= p.step_seconds);  // the rows are parts of the steps
+  CHECK(log.str().find("max_pooling2d_1") != std::string::npos);
+}
+
+// [no-allocation-test]
+TEST_CASE("training allocates nothing after the first batch") {
+  auto model = keras_mnist_cnn();
+  const Tensor<float> x = nn::test::random_tensor<float>({16, 1, 28, 28}, 10);
+  Tensor<float> y = Tensor<float>::from_shape({16});
+  for (std::size_t n = 0; n < 16; ++n) y(n) = float(n % 10);
+  model.train_step(x, y);  // the first batch sizes every buffer
+  const std::size_t before = allocations;
+  for (int step = 0; step < 3; ++step) model.train_step(x, y);
+  CHECK(allocations - before == 0);
+}
+// [no-allocation-test]
