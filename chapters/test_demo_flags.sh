@@ -87,7 +87,59 @@ for demo in neuron_demo mlp_demo backprop_demo gd_demo mlp_mnist conv_demo conv_
   expect 2 "--no-such-flag" $demo --no-such-flag          # an unknown flag
 done
 
+# Chapters 7 and 8.
+for demo in sine_demo memory_demo regularization_demo; do
+  expect_bad_flag $demo --epochs -3
+  expect_bad_flag $demo --epochs 99999999999999999999
+  expect_bad_flag $demo --epochs 2.5
+  expect_bad_flag $demo --epochs abc
+done
+for demo in sine_demo memory_demo char_lstm regularization_demo; do
+  expect_bad_flag $demo --seed -1
+  expect_bad_flag $demo --out /proc/nn-missing/out       # a directory that cannot be created
+  expect_bad_flag $demo --out /dev/null                  # not a directory
+  expect 2 "--no-such-flag" $demo --no-such-flag
+done
+expect_bad_flag sine_demo --epochs 0
+expect_bad_flag regularization_demo --epochs 1           # early stopping needs two epochs
+for flag in --steps --train --test; do
+  expect_bad_flag sine_demo $flag 0
+  expect_bad_flag sine_demo $flag -2
+done
+for noise in nan inf -0.1 x; do expect_bad_flag sine_demo --noise $noise; done
+for flag in --symbols --units --train; do expect_bad_flag memory_demo $flag 0; done
+expect_bad_flag memory_demo --symbols 1                  # one symbol: nothing to remember
+expect_bad_flag memory_demo --lengths 0
+expect_bad_flag memory_demo --lengths x
+expect 2 "--lengths: got '-4'; allowed: " memory_demo --lengths 5,-4
+for demo in memory_demo char_lstm; do
+  for lr in nan inf -1 0 1e9 0.1x; do expect_bad_flag $demo --lr $lr; done
+done
+for flag in --steps --units --seq --batch --sample-every --sample-length; do
+  expect_bad_flag char_lstm $flag 0
+  expect_bad_flag char_lstm $flag -1
+done
+for v in -1 nan inf; do expect_bad_flag char_lstm --clipnorm $v; done
+for v in 0 0.7 -0.1 nan; do expect_bad_flag char_lstm --heldout $v; done
+expect_bad_flag char_lstm --data "$SCRATCH/no-such-dir"
+expect_bad_flag char_lstm --bench-json /proc/nn-missing/run.json
+expect_bad_flag char_lstm --bench-json "$SCRATCH"
+expect_bad_flag char_lstm --seq 99999                    # longer than the held-out text
+for flag in --train-size --val-size --batch-size; do
+  expect_bad_flag regularization_demo $flag 0
+  expect_bad_flag regularization_demo $flag -1
+done
+expect_bad_flag regularization_demo --widths 0
+expect 2 "--widths: got 'x'; allowed: " regularization_demo --widths 4,x
+expect_bad_flag regularization_demo --data no-such-set
+expect 2 "--val-size: got '600'; allowed: less than --train-size (500)" \
+  regularization_demo --train-size 500 --val-size 600
+expect 2 "--no-such-flag" rnn_io --no-such-flag
+
 # Library errors: one line, exit code 1.
+expect 1 "no such file" regularization_demo --data "$SCRATCH/empty-data"
+expect 1 "fewer than 1000 characters" char_lstm --data "$SCRATCH/empty-data"
+expect 1 "no header" rnn_io
 expect 1 "no such file" mnist_cnn --data "$SCRATCH/empty-data"
 expect 1 "no such file" mlp_mnist --data "$SCRATCH/empty-data"
 expect 1 "not a checkpoint" mnist_cnn --data "$SCRATCH/tiny-data" --load "$SCRATCH/not-a-checkpoint"

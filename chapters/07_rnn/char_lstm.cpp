@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "nn/cli.hpp"
 #include "nn/dense.hpp"
 #include "nn/files.hpp"
 #include "nn/gemm.hpp"
@@ -135,40 +136,34 @@ int main(int argc, char** argv) {
               sample_length = 160;
   double lr = 2e-3, clipnorm = 5, heldout = 0.1;
   std::uint64_t seed = 1;
-  app.add_option("--data", data, "directory of text files")->capture_default_str();
-  app.add_option("--steps", steps, "training steps (batches)")->capture_default_str();
-  app.add_option("--units", units, "LSTM units H")->capture_default_str();
-  app.add_option("--seq", seq, "characters per training window T")->capture_default_str();
-  app.add_option("--batch", batch, "windows per batch B")->capture_default_str();
-  app.add_option("--lr", lr, "Adam's learning rate")->capture_default_str();
+  app.add_option("--data", data, "directory of text files")
+      ->check(nn::cli::input_directory())->capture_default_str();
+  app.add_option("--steps", steps, "training steps (batches)")
+      ->check(nn::cli::count(1, 10000000))->capture_default_str();
+  app.add_option("--units", units, "LSTM units H")
+      ->check(nn::cli::count(1, 4096))->capture_default_str();
+  app.add_option("--seq", seq, "characters per training window T")
+      ->check(nn::cli::count(1, 100000))->capture_default_str();
+  app.add_option("--batch", batch, "windows per batch B")
+      ->check(nn::cli::count(1, 100000))->capture_default_str();
+  app.add_option("--lr", lr, "Adam's learning rate")
+      ->check(nn::cli::positive(100))->capture_default_str();
   app.add_option("--clipnorm", clipnorm, "clip the gradient's global norm to this (0: off)")
-      ->capture_default_str();
+      ->check(nn::cli::number(0, 1e6))->capture_default_str();
   app.add_option("--heldout", heldout, "fraction of the text (its end) held out")
-      ->capture_default_str();
+      ->check(nn::cli::positive(0.5))->capture_default_str();
   app.add_option("--sample-every", sample_every, "evaluate and write samples every this many steps")
-      ->capture_default_str();
-  app.add_option("--sample-length", sample_length, "characters per sample")->capture_default_str();
+      ->check(nn::cli::count(1, 10000000))->capture_default_str();
+  app.add_option("--sample-length", sample_length, "characters per sample")
+      ->check(nn::cli::count(1, 100000))->capture_default_str();
   app.add_option("--seed", seed, "seed of the weights, the batches and the samples")
-      ->capture_default_str();
-  app.add_option("--out", out, "directory for char_lstm_loss.csv and char_lstm_samples.txt");
+      ->check(nn::cli::seed())->capture_default_str();
+  app.add_option("--out", out, "directory for char_lstm_loss.csv and char_lstm_samples.txt")
+      ->check(nn::cli::output_directory());
   app.add_option("--bench-json", bench_json,
-                 "write seconds per 100 steps and the losses here as JSON");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 2;
-  }
-  try {
-    if (steps < 1 || units < 1 || seq < 1 || batch < 1 || sample_every < 1)
-      throw std::invalid_argument(
-          "--steps, --units, --seq, --batch and --sample-every must be at least 1");
-    if (!(lr > 0)) throw std::invalid_argument("--lr must be positive");
-    if (!(clipnorm >= 0)) throw std::invalid_argument("--clipnorm must be >= 0");
-    if (!(heldout > 0 && heldout < 0.5))
-      throw std::invalid_argument("--heldout must be in (0, 0.5)");
+                 "write seconds per 100 steps and the losses here as JSON")
+      ->check(nn::cli::output_file());
+  return nn::cli::run(app, argc, argv, [&] {
     const Corpus corpus = read_corpus(data);
     const std::size_t V = corpus.alphabet.size();
     const std::size_t split =
@@ -176,8 +171,11 @@ int main(int argc, char** argv) {
     const std::string train_text = corpus.text.substr(0, split),
                       heldout_text = corpus.text.substr(split);
     if (train_text.size() < seq + 2 || heldout_text.size() < seq + 2)
-      throw std::invalid_argument("--seq " + std::to_string(seq) +
-                                  " is longer than the text allows");
+      throw nn::cli::usage_error("--seq: got '" + std::to_string(seq) +
+                                 "'; allowed: at most " +
+                                 std::to_string(std::max<std::size_t>(
+                                     std::min(train_text.size(), heldout_text.size()), 3) - 2) +
+                                 " for this text and this --heldout");
     std::cout << corpus.text.size() << " characters, " << V << " distinct; training on the first "
               << train_text.size() << ", holding out the last " << heldout_text.size() << ".\n"
               << "LSTM(" << units << ") -> Dense(" << V
@@ -244,7 +242,6 @@ int main(int argc, char** argv) {
               << std::setprecision(2) << 100 * train_seconds / double(steps)
               << " s per 100 training steps (" << nn::blas_description() << ")\n";
     if (!out.empty()) {
-      std::filesystem::create_directories(out);
       const std::filesystem::path dir(out);
       nn::write_file_atomically((dir / "char_lstm_loss.csv").string(), loss_csv.str(),
                                 "the losses");
@@ -259,9 +256,6 @@ int main(int argc, char** argv) {
            << "}\n";
       nn::write_file_atomically(bench_json, json.str(), "the benchmark result");
     }
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }

@@ -8,7 +8,9 @@
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <vector>
 
+#include "nn/cli.hpp"
 #include "nn/dense.hpp"
 #include "nn/files.hpp"
 #include "nn/gemm.hpp"
@@ -89,57 +91,33 @@ Result train(std::size_t T, std::size_t K, std::size_t units, std::size_t train_
 }
 // [memory-model]
 
-std::vector<std::size_t> parse_lengths(const std::string& text) {
-  std::vector<std::size_t> lengths;
-  std::stringstream s(text);
-  std::string item;
-  while (std::getline(s, item, ',')) {
-    std::size_t used = 0;
-    long value = -1;
-    try {
-      value = std::stol(item, &used);
-    } catch (const std::exception&) {
-    }
-    if (value < 1 || used != item.size())
-      throw std::invalid_argument("--lengths: '" + item + "' is not a positive whole number");
-    lengths.push_back(static_cast<std::size_t>(value));
-  }
-  if (lengths.empty()) throw std::invalid_argument("--lengths: give at least one length");
-  return lengths;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   nn::ensure_fast_blas(argv);
   CLI::App app{"Chapter 7: remembering the first symbol of a sequence, SimpleRNN vs LSTM"};
-  std::string lengths_text = "5,10,20,40,80";
+  std::vector<std::size_t> lengths = {5, 10, 20, 40, 80};
   std::size_t symbols = 4, units = 32, train_n = 1600, epochs = 8;
   std::uint64_t seed = 3;
   float lr = 3e-3f;
   std::string out;
-  app.add_option("--lengths", lengths_text, "sequence lengths T, comma separated")
-      ->capture_default_str();
-  app.add_option("--symbols", symbols, "K, the alphabet (chance is 1/K)")->capture_default_str();
-  app.add_option("--units", units, "hidden units of both models")->capture_default_str();
-  app.add_option("--train", train_n, "training sequences per length")->capture_default_str();
-  app.add_option("--epochs", epochs, "epochs per model and length")->capture_default_str();
-  app.add_option("--lr", lr, "Adam's learning rate")->capture_default_str();
-  app.add_option("--seed", seed, "seed of the data and the weights")->capture_default_str();
-  app.add_option("--out", out, "directory for memory_accuracy.csv and gradient_reach.csv");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 2;
-  }
-  try {
-    const std::vector<std::size_t> lengths = parse_lengths(lengths_text);
-    if (symbols < 2) throw std::invalid_argument("--symbols must be at least 2");
-    if (units < 1 || train_n < 1)
-      throw std::invalid_argument("--units and --train must be at least 1");
+  app.add_option("--lengths", lengths, "sequence lengths T, comma separated")
+      ->delimiter(',')->check(nn::cli::count(1, 10000))->capture_default_str();
+  app.add_option("--symbols", symbols, "K, the alphabet (chance is 1/K)")
+      ->check(nn::cli::count(2, 1000))->capture_default_str();
+  app.add_option("--units", units, "hidden units of both models")
+      ->check(nn::cli::count(1, 4096))->capture_default_str();
+  app.add_option("--train", train_n, "training sequences per length")
+      ->check(nn::cli::count(1, 1000000))->capture_default_str();
+  app.add_option("--epochs", epochs, "epochs per model and length")
+      ->check(nn::cli::count(1, 10000))->capture_default_str();
+  app.add_option("--lr", lr, "Adam's learning rate")
+      ->check(nn::cli::positive(100))->capture_default_str();
+  app.add_option("--seed", seed, "seed of the data and the weights")
+      ->check(nn::cli::seed())->capture_default_str();
+  app.add_option("--out", out, "directory for memory_accuracy.csv and gradient_reach.csv")
+      ->check(nn::cli::output_directory());
+  return nn::cli::run(app, argc, argv, [&] {
     std::cout << "Output the first of T symbols (K = " << symbols << ", chance "
               << std::setprecision(2) << 1.0 / double(symbols) << "); " << units << " units, "
               << train_n << " training sequences, " << epochs << " epochs, Adam lr " << lr
@@ -175,16 +153,12 @@ int main(int argc, char** argv) {
                 << lstm.reach_after[t] << "\n";
     }
     if (!out.empty()) {
-      std::filesystem::create_directories(out);
       const std::filesystem::path dir(out);
       nn::write_file_atomically((dir / "memory_accuracy.csv").string(), acc_csv.str(),
                                 "the accuracies");
       nn::write_file_atomically((dir / "gradient_reach.csv").string(), reach_csv.str(),
                                 "the gradient norms");
     }
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }

@@ -6,10 +6,12 @@
 // then Wx (D, G), Wh (H, G), b (G,), h0 (N, H), c0 (N, H; lstm only), x (N, T, D) and
 // dy (the output's shape), with G = H for rnn and 4H for lstm, gates i, f, g, o.
 // Output: one line per tensor, "name v1 v2 ...": y dx dWx dWh db dh0 [dc0].
+#include <CLI/CLI.hpp>
 #include <iomanip>
 #include <iostream>
 #include <string>
 
+#include "nn/cli.hpp"
 #include "nn/lstm.hpp"
 #include "nn/rnn.hpp"
 
@@ -55,17 +57,15 @@ void run(L& layer, std::istream& in, std::size_t N, std::size_t T, std::size_t D
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc > 1) {
-    std::cout
-        << "usage: rnn_io < case.txt\n"
-           "Reads one recurrent case (see the top of rnn_io.cpp), prints outputs and gradients.\n";
-    return std::string(argv[1]) == "--help" ? 0 : 2;
-  }
-  try {
+  CLI::App app{
+      "Reads one recurrent case from standard input (see the top of rnn_io.cpp) and prints its "
+      "outputs and gradients: rnn_io < case.txt"};
+  return nn::cli::run(app, argc, argv, [&] {
     std::string kind;
     std::size_t N, T, D, H;
     int sequences;
-    if (!(std::cin >> kind >> N >> T >> D >> H >> sequences)) throw std::runtime_error("no header");
+    if (!(std::cin >> kind >> N >> T >> D >> H >> sequences))
+      throw std::runtime_error("standard input: no header (kind N T D H return_sequences)");
     if (kind == "lstm") {
       nn::LSTM<double> layer(H, sequences != 0);
       run(layer, std::cin, N, T, D, H, sequences != 0);
@@ -73,10 +73,8 @@ int main(int argc, char** argv) {
       nn::SimpleRNN<double> layer(H, sequences != 0);
       run(layer, std::cin, N, T, D, H, sequences != 0);
     } else {
-      throw std::runtime_error("kind must be rnn or lstm, got " + kind);
+      throw std::runtime_error("standard input: kind must be rnn or lstm, got " + kind);
     }
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
-  }
+    return 0;
+  });
 }

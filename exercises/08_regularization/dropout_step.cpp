@@ -8,6 +8,7 @@ namespace ex {
 // A worked sibling: the inference pass, where dropout is the identity.
 nn::Tensor<double> dropout_inference(const nn::Tensor<double>& x) { return x; }
 
+// [ex8.2-task]
 /**
  * Training forward of inverted dropout with rate p (the fraction dropped).
  * keep has x's shape and holds 1 (kept) or 0 (dropped). Return y with
@@ -33,5 +34,6 @@ nn::Tensor<double> dropout_backward(const nn::Tensor<double>& dy, const nn::Tens
       "Exercise 8.2: dropout backward — see chapter 8, section 'Dropout'; "
       "edit exercises/08_regularization/dropout_step.cpp");
 }
+// [ex8.2-task]
 
 }  // namespace ex

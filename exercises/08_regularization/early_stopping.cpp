@@ -22,6 +22,7 @@ std::size_t argmin_epoch(const std::vector<double>& val_loss) {
   return best;
 }
 
+// [ex8.3-task]
 /**
  * Replays early stopping on a list of validation losses, one per epoch, as nn::EarlyStopping
  * does: epoch e improves on the best so far if val_loss[e] + min_delta < best (the first epoch
@@ -37,5 +38,6 @@ Stopped replay_early_stopping(const std::vector<double>& val_loss, std::size_t p
       "Exercise 8.3: early stopping's bookkeeping — see chapter 8, section 'Early stopping'; "
       "edit exercises/08_regularization/early_stopping.cpp");
 }
+// [ex8.3-task]
 
 }  // namespace ex

@@ -12,6 +12,7 @@ double l2_penalty(const nn::Tensor<double>& W, double l2) {
   return l2 * sum;
 }
 
+// [ex8.1-task]
 /**
  * Adds dR/dW of R(W) = l2 * sum w^2 to dW (same shape as W), element by element.
  * dW already holds the data loss's gradient: gradients accumulate, so add, do not overwrite.
@@ -23,5 +24,6 @@ void add_l2_gradient(const nn::Tensor<double>& W, double l2, nn::Tensor<double>&
       "Exercise 8.1: L2 gradient — see chapter 8, section 'L2 and L1 penalties'; "
       "edit exercises/08_regularization/l2_gradient.cpp");
 }
+// [ex8.1-task]
 
 }  // namespace ex

@@ -207,4 +207,38 @@ int run(CLI::App& app, int argc, char** argv, Body body) {
   }
 }
 
+/// @brief A finite number in `[lo, hi]`: a noise level or a clipping norm, say (NaN and infinities refused).
+inline CLI::Validator number(double lo, double hi) {
+  std::ostringstream o;
+  o << "a finite number from " << lo << " to " << hi;
+  const std::string allowed = o.str();
+  return CLI::Validator(
+      [lo, hi, allowed](std::string& s) -> std::string {
+        char* end = nullptr;
+        errno = 0;
+        const double v = s.empty() ? 0.0 : std::strtod(s.c_str(), &end);
+        if (s.empty() || end != s.c_str() + s.size() || errno == ERANGE || !std::isfinite(v) ||
+            !(v >= lo) || v > hi)
+          return detail::got_allowed(s, allowed);
+        return "";
+      },
+      "NUMBER in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+}
+
+/// @brief An existing directory to read.
+inline CLI::Validator input_directory() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(s, ec))
+          return detail::got_allowed(s, "an existing directory (" +
+                                            std::string(std::filesystem::exists(s, ec)
+                                                            ? "this is not a directory"
+                                                            : "no such directory") +
+                                            ")");
+        return "";
+      },
+      "DIR");
+}
+
 }  // namespace nn::cli
