@@ -263,8 +263,8 @@ Shape Conv2D<T>::build(const Shape& in_shape, Generator& rng) {
 template <class T>
 const Tensor<T>& Conv2D<T>::forward(const Tensor<T>& x) {
   this->check_input(x);
-  check_shape(this->name() + ".W", W, {F_, g_.C, K_, K_});  // W may have been assigned since build
-  check_shape(this->name() + ".b", b, {F_});
+  check_shape(this->name(), "W", W, {F_, g_.C, K_, K_});  // W may have been assigned since build
+  check_shape(this->name(), "b", b, {F_});
   N_ = x.shape(0);
   if (direct()) return forward_direct(x);
   const std::size_t F = F_, CKK = g_.patch_size(), P = g_.out_pixels(), NP = N_ * P;

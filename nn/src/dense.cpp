@@ -29,8 +29,8 @@ template <class T>
 const Tensor<T>& Dense<T>::forward(const Tensor<T>& x) {
   this->check_input(x);
   const std::size_t N = x.shape(0), D = this->in_shape_[0], U = units_;
-  check_shape(this->name() + ".W", W, {D, U});  // W may have been assigned since build
-  check_shape(this->name() + ".b", b, {U});
+  check_shape(this->name(), "W", W, {D, U});  // W may have been assigned since build
+  check_shape(this->name(), "b", b, {U});
   resize_if_needed(x_, x.shape());
   std::memcpy(x_.data(), x.data(), x.size() * sizeof(T));  // cached for dW
   resize_if_needed(y_, {N, U});

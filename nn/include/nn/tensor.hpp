@@ -93,17 +93,20 @@ class value_error : public std::invalid_argument {
 };
 
 /**
- * @brief Throws `nn::shape_error` naming `where` unless `x` has exactly the shape `expected`.
+ * @brief Throws `nn::shape_error` naming `layer.what` unless `x` has exactly the shape `expected`.
  *
  * Layers check their parameters with it before a matrix product reads them: a
- * `W` assigned with another shape would otherwise be read past its end.
+ * `W` assigned with another shape would otherwise be read past its end. The
+ * message is only built on a mismatch, so a check allocates nothing (training
+ * allocates nothing after its first batch).
  * @ingroup ch02
  */
 template <class E>
-void check_shape(const std::string& where, const E& x, const Shape& expected) {
+void check_shape(const std::string& layer, const char* what, const E& x,
+                 std::initializer_list<std::size_t> expected) {
   if (x.dimension() != expected.size() ||
       !std::equal(expected.begin(), expected.end(), x.shape().begin()))
-    throw shape_error(where, to_string(expected), shape_of(x));
+    throw shape_error(layer + "." + what, to_string(Shape(expected)), shape_of(x));
 }
 
 /**
