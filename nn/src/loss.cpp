@@ -16,8 +16,9 @@ void check_same_shape(const std::string& loss, const Tensor<T>& y, const Tensor<
 
 // The class index held by label v, checked before the cast: a cast of -1 or 3.7
 // to an index is undefined or silently wrong. C = 0: any non-negative whole number.
+// `where` is a plain string so that a label that is fine costs no allocation.
 template <class T>
-std::size_t class_index(T v, std::size_t row, std::size_t C, const std::string& where) {
+std::size_t class_index(T v, std::size_t row, std::size_t C, const char* where) {
   const double d = static_cast<double>(v);
   if (!(d >= 0) || d != std::floor(d) || (C > 0 && d >= static_cast<double>(C)) || d > 1e15) {
     std::ostringstream o;
@@ -88,7 +89,7 @@ T SoftmaxCrossEntropy<T>::forward(const Tensor<T>& z, const Tensor<T>& t) {
   const std::size_t N = z.shape(0), C = z.shape(1);
   resize_if_needed(this->dy_, {N, C});
   if (indices)  // every label checked before any is used
-    for (std::size_t n = 0; n < N; ++n) class_index(t(n), n, C, name() + " targets");
+    for (std::size_t n = 0; n < N; ++n) class_index(t(n), n, C, "categorical_crossentropy targets");
   double total = 0;
   for (std::size_t n = 0; n < N; ++n) {
     const T* zn = z.data() + n * C;
