@@ -53,12 +53,13 @@ TEST_CASE("fit, evaluate and predict on zero examples say so instead of dividing
 TEST_CASE("a class label that is negative, too large or fractional is refused, naming its row") {
   nn::SoftmaxCrossEntropy<float> loss;
   const Tensor<float> z = Tensor<float>::from_shape({3, 10});
-  for (const auto& [label, text] :
+  // (no structured bindings: clang 14 cannot capture them in the lambda)
+  for (const auto& bad :
        std::vector<std::pair<float, std::string>>{{-1.0f, "-1"}, {200.0f, "200"}, {3.7f, "3.7"}}) {
-    Tensor<float> t = {0, label, 1};  // row 1 holds the bad label
-    CAPTURE(label);
+    Tensor<float> t = {0, bad.first, 1};  // row 1 holds the bad label
+    CAPTURE(bad.first);
     CHECK(message_of<nn::value_error>([&] { loss.forward(z, t); }) ==
-          "categorical_crossentropy targets: row 1 holds " + text + ", not a class index 0..9");
+          "categorical_crossentropy targets: row 1 holds " + bad.second + ", not a class index 0..9");
   }
   const Tensor<float> good = {0, 9, 1};
   CHECK(message_of<nn::value_error>([&] { loss.forward(z, good); }).empty());
