@@ -158,7 +158,6 @@ inline CLI::Validator input_file() {
 }
 
 /// @brief A data set `nn::load_named` knows: `mnist`, `digits`, `fashion`, or an existing directory of IDX files.
-/// @ingroup ch09
 inline CLI::Validator dataset() {
   return CLI::Validator(
       [](std::string& s) -> std::string {
