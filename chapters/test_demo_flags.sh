@@ -83,7 +83,9 @@ expect_bad_flag backprop_demo --seed -1
 expect_bad_flag backprop_demo --seed x
 expect 2 "repeats: got '-3'" conv_bench -3
 expect 2 "repeats: got '0'" conv_bench 0
-for demo in neuron_demo mlp_demo backprop_demo gd_demo mlp_mnist conv_demo conv_bench pool_demo mnist_cnn; do
+expect 2 "repeats: got '-3'" speed_bench -3
+expect 2 "repeats: got '0'" speed_bench 0
+for demo in neuron_demo mlp_demo backprop_demo gd_demo mlp_mnist conv_demo conv_bench speed_bench pool_demo mnist_cnn; do
   expect 2 "--no-such-flag" $demo --no-such-flag          # an unknown flag
 done
 

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <vector>
 
+#include "nn/cli.hpp"
 #include "nn/conv2d.hpp"
 #include "nn/gemm.hpp"
 #include "nn/parallel.hpp"
@@ -70,68 +71,74 @@ std::vector<LayerFlops> capstone_flops() {
 
 int main(int argc, char** argv) {
   nn::ensure_fast_blas(argv);
-  const int repeats = argc > 1 ? std::atoi(argv[1]) : 5;
-  const std::size_t threads = nn::thread_count();
-  std::printf("%s\n%zu threads; best of %d runs, CPU time of one thread\n\n",
-              nn::blas_description().c_str(), threads, repeats);
+  CLI::App app{"Chapter 10: the machine's limits, the capstone's arithmetic, plain against fast kernels"};
+  int repeats = 5;
+  app.add_option("repeats", repeats, "runs of each measurement; the best CPU time is reported")
+      ->check(nn::cli::count(1, 100000))
+      ->capture_default_str();
+  return nn::cli::run(app, argc, argv, [&] {
+    const std::size_t threads = nn::thread_count();
+    std::printf("%s\n%zu threads; best of %d runs, CPU time of one thread\n\n",
+                nn::blas_description().c_str(), threads, repeats);
 
-  // [machine-peak]
-  // The machine: single-precision GEMM at a size where it runs at its best (one
-  // thread, like each of the library's threads), and the speed of copying memory.
-  const std::size_t n = 512;
-  std::vector<float> A(n * n, 0.5f), B(n * n, 0.25f), C(n * n);
-  const double gemm_ms = best_cpu_ms(repeats, [&] {
-    nn::gemm(false, false, n, n, n, 1.f, A.data(), B.data(), 0.f, C.data());
+    // [machine-peak]
+    // The machine: single-precision GEMM at a size where it runs at its best (one
+    // thread, like each of the library's threads), and the speed of copying memory.
+    const std::size_t n = 512;
+    std::vector<float> A(n * n, 0.5f), B(n * n, 0.25f), C(n * n);
+    const double gemm_ms = best_cpu_ms(repeats, [&] {
+      nn::gemm(false, false, n, n, n, 1.f, A.data(), B.data(), 0.f, C.data());
+    });
+    const double peak = 2.0 * n * n * n / gemm_ms * 1e-6;  // GFLOP/s of one thread
+    std::vector<float> src(16 << 20, 1.f), dst(16 << 20);  // 64 MB each: far beyond the caches
+    const double copy_ms = best_cpu_ms(repeats, [&] {
+      std::memcpy(dst.data(), src.data(), src.size() * sizeof(float));
+    });
+    const double bandwidth = 2.0 * double(src.size() * sizeof(float)) / copy_ms * 1e-6;  // GB/s
+    std::printf("sgemm %zux%zux%zu:  %6.1f GFLOP/s per thread\n", n, n, n, peak);
+    std::printf("memory copy:      %6.1f GB/s (read + write) per thread\n", bandwidth);
+    std::printf("ridge point:      %6.1f flops per byte: below it a kernel waits for memory\n\n",
+                peak / bandwidth);
+    // [machine-peak]
+
+    // [capstone-floor]
+    double total = 0;
+    std::printf("%-10s %12s %12s\n", "layer", "MFLOP fwd", "MFLOP bwd");
+    for (const auto& l : capstone_flops()) {
+      std::printf("%-10s %12.3f %12.3f\n", l.name, l.forward * 1e-6, l.backward * 1e-6);
+      total += l.forward + l.backward;
+    }
+    const double epoch = 60000 * total;
+    std::printf("per image and step: %.2f MFLOP; a 60,000-image epoch: %.3f TFLOP\n",
+                total * 1e-6, epoch * 1e-12);
+    std::printf("floor at this peak on %zu thread(s): %.2f s per epoch\n\n", threads,
+                epoch / (peak * 1e9 * double(threads)));
+    // [capstone-floor]
+
+    // Each fast kernel beside its plain reference, batch 64, on this thread alone.
+  #ifdef _OPENMP
+    omp_set_num_threads(1);
+  #endif
+    nn::Generator rng(1);
+    const std::size_t N = 64;
+    std::printf("%-36s %10s %10s\n", "kernel (batch 64, one thread)", "plain ms", "fast ms");
+    {
+      nn::Conv2D<float> plain(32, 3, nn::Activation::relu), fast(32, 3, nn::Activation::relu);
+      plain.build({1, 28, 28}, rng);
+      fast.build({1, 28, 28}, rng);
+      plain.set_direct(false);
+      plain.set_input_gradient(false);  // the capstone's first layer passes no gradient back
+      fast.set_input_gradient(false);
+      const Tensor<float> x = random_tensor({N, 1, 28, 28}, rng);
+      const Tensor<float> da = random_tensor({N, 32, 26, 26}, rng);
+      plain.forward(x), fast.forward(x), plain.backward(da), fast.backward(da);  // sizes buffers
+      std::printf("%-36s %10.3f %10.3f\n", "conv 1->32 forward: im2col | direct",
+                  best_cpu_ms(repeats, [&] { plain.forward(x); }),
+                  best_cpu_ms(repeats, [&] { fast.forward(x); }));
+      std::printf("%-36s %10.3f %10.3f\n", "conv 1->32 backward: im2col | direct",
+                  best_cpu_ms(repeats, [&] { plain.backward(da); }),
+                  best_cpu_ms(repeats, [&] { fast.backward(da); }));
+    }
+    return 0;
   });
-  const double peak = 2.0 * n * n * n / gemm_ms * 1e-6;  // GFLOP/s of one thread
-  std::vector<float> src(16 << 20, 1.f), dst(16 << 20);  // 64 MB each: far beyond the caches
-  const double copy_ms = best_cpu_ms(repeats, [&] {
-    std::memcpy(dst.data(), src.data(), src.size() * sizeof(float));
-  });
-  const double bandwidth = 2.0 * double(src.size() * sizeof(float)) / copy_ms * 1e-6;  // GB/s
-  std::printf("sgemm %zux%zux%zu:  %6.1f GFLOP/s per thread\n", n, n, n, peak);
-  std::printf("memory copy:      %6.1f GB/s (read + write) per thread\n", bandwidth);
-  std::printf("ridge point:      %6.1f flops per byte: below it a kernel waits for memory\n\n",
-              peak / bandwidth);
-  // [machine-peak]
-
-  // [capstone-floor]
-  double total = 0;
-  std::printf("%-10s %12s %12s\n", "layer", "MFLOP fwd", "MFLOP bwd");
-  for (const auto& l : capstone_flops()) {
-    std::printf("%-10s %12.3f %12.3f\n", l.name, l.forward * 1e-6, l.backward * 1e-6);
-    total += l.forward + l.backward;
-  }
-  const double epoch = 60000 * total;
-  std::printf("per image and step: %.2f MFLOP; a 60,000-image epoch: %.3f TFLOP\n",
-              total * 1e-6, epoch * 1e-12);
-  std::printf("floor at this peak on %zu thread(s): %.2f s per epoch\n\n", threads,
-              epoch / (peak * 1e9 * double(threads)));
-  // [capstone-floor]
-
-  // Each fast kernel beside its plain reference, batch 64, on this thread alone.
-#ifdef _OPENMP
-  omp_set_num_threads(1);
-#endif
-  nn::Generator rng(1);
-  const std::size_t N = 64;
-  std::printf("%-36s %10s %10s\n", "kernel (batch 64, one thread)", "plain ms", "fast ms");
-  {
-    nn::Conv2D<float> plain(32, 3, nn::Activation::relu), fast(32, 3, nn::Activation::relu);
-    plain.build({1, 28, 28}, rng);
-    fast.build({1, 28, 28}, rng);
-    plain.set_direct(false);
-    plain.set_input_gradient(false);  // the capstone's first layer passes no gradient back
-    fast.set_input_gradient(false);
-    const Tensor<float> x = random_tensor({N, 1, 28, 28}, rng);
-    const Tensor<float> da = random_tensor({N, 32, 26, 26}, rng);
-    plain.forward(x), fast.forward(x), plain.backward(da), fast.backward(da);  // sizes buffers
-    std::printf("%-36s %10.3f %10.3f\n", "conv 1->32 forward: im2col | direct",
-                best_cpu_ms(repeats, [&] { plain.forward(x); }),
-                best_cpu_ms(repeats, [&] { fast.forward(x); }));
-    std::printf("%-36s %10.3f %10.3f\n", "conv 1->32 backward: im2col | direct",
-                best_cpu_ms(repeats, [&] { plain.backward(da); }),
-                best_cpu_ms(repeats, [&] { fast.backward(da); }));
-  }
-  return 0;
 }
