@@ -9,6 +9,12 @@ locations arrive in the environment:
 
     NN_BOOK_DOXYGEN_XML  Doxygen's XML output, read by Breathe
     NN_BOOK_STATIC       a directory holding the MathJax 2 subset (``mathjax/``)
+
+The Chinese edition is the same build with two more (docs/translation.py sets them):
+
+    NN_BOOK_LANGUAGE     ``zh_CN``; unset or ``en`` for the English edition
+    NN_BOOK_LOCALE_DIR   the build tree's copy of docs/locale, where Sphinx compiles
+                         the catalogues (.po -> .mo), so the source tree stays clean
 """
 import os
 import sys
@@ -28,17 +34,37 @@ def _from_environment(name: str) -> str:
     return value
 
 
-project = "Neural Networks from Scratch in C++"
-html_title = project
+# The edition: English (the sources) or a translation from docs/locale/<language>/.
+language = os.environ.get("NN_BOOK_LANGUAGE") or "en"
+TITLES = {"en": "Neural Networks from Scratch in C++", "zh_CN": "从零实现神经网络：C++ 版"}
+project = TITLES["en"]
+html_title = TITLES[language]
 author = "the nn authors"
 copyright = "the nn authors"
 
-extensions = ["sphinx.ext.mathjax", "breathe", "excerpt", "api_group", "numpy_table"]
+extensions = ["sphinx.ext.mathjax", "breathe", "excerpt", "api_group", "numpy_table",
+              "edition", "glossary_table"]
+
+# Translations: one catalogue per page (docs/locale/zh_CN/LC_MESSAGES/<page>.po), no
+# source line numbers in them (they would change with every English edit), and the index
+# entries translated too. Code, math and program output are not messages: both editions
+# show the same ones. A figure drawn for an edition is picked by name:
+# figures/activations.zh_CN.png in the Chinese edition, figures/activations.png otherwise.
+locale_dirs = [os.environ.get("NN_BOOK_LOCALE_DIR") or str(DOCS / "locale")]
+gettext_compact = False
+gettext_location = False
+gettext_uuid = False
+gettext_additional_targets = ["index"]
+figure_language_filename = "{root}.{language}{ext}"
+# The editions and where each is rendered, relative to the English edition's root
+# (docs/_ext/edition.py links every page to its counterpart).
+book_editions = {"en": "", "zh_CN": "zh_CN/"}
+book_edition_names = {"en": "English", "zh_CN": "中文"}
 
 # Sources: pages are .rst; the chapter template and the generated outputs are not pages.
 source_suffix = ".rst"
 root_doc = "index"
-exclude_patterns = ["chapters/_template.rst.txt", "_generated", "_ext", "_static"]
+exclude_patterns = ["chapters/_template.rst.txt", "_generated", "_ext", "_static", "locale"]
 
 # Code is C++ unless a block says otherwise.
 primary_domain = "cpp"

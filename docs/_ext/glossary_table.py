@@ -1,0 +1,49 @@
+"""The ``glossary-table`` directive: the English-Chinese glossary, read from a CSV file.
+
+    .. glossary-table:: glossary.csv
+
+renders the file's ``english`` and ``chinese`` columns as a two-column table, in the
+file's order. The same file drives the translation check (docs/translation.py lint): each
+term's Chinese form must appear wherever the English term does. The table's cells are
+not translation messages (the terms are the same in both editions).
+"""
+import csv
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
+
+class GlossaryTable(SphinxDirective):
+    required_arguments = 1
+    has_content = False
+
+    def run(self):
+        path = Path(self.env.srcdir) / self.arguments[0]
+        self.env.note_dependency(str(path.resolve()))
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = [(row["english"], row["chinese"]) for row in csv.DictReader(f)]
+        rows.sort(key=lambda row: row[0].lower())
+
+        table = nodes.table(classes=["glossary-table"])
+        group = nodes.tgroup(cols=2)
+        table += group
+        group += nodes.colspec(colwidth=1)
+        group += nodes.colspec(colwidth=1)
+        head = nodes.thead()
+        group += head
+        body = nodes.tbody()
+        group += body
+        for target, cells in ((head, ("English", "中文")),) + tuple((body, row) for row in rows):
+            tr = nodes.row()
+            for text in cells:
+                entry = nodes.entry()
+                entry += nodes.paragraph(text, text, translatable=False)
+                tr += entry
+            target += tr
+        return [table]
+
+
+def setup(app):
+    app.add_directive("glossary-table", GlossaryTable)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
