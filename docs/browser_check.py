@@ -7,6 +7,9 @@ anything a reader would trip over:
   every other request is also blocked, so a page cannot quietly depend on the network);
 * horizontal overflow inside the article: an element wider than the article, or a box whose
   content needs a horizontal scrollbar (a code block, a displayed equation, a table);
+* in a translated edition (``<html lang="zh-...">``), a character no installed font has, which
+  the reader would see as an empty box: each distinct CJK character of the page is drawn in
+  the page's font and compared with a character no font has (U+E000);
 * a theme control that does not work (checked at the first width): the theme script must
   run, the toggle must cycle auto, light and dark, and back-to-top must appear when the
   reader scrolls back up.
@@ -152,6 +155,32 @@ THEME_PROBE = r"""
 })()
 """
 
+# In a Chinese page: the CJK characters that render as a box (the font's "no glyph" shape).
+# Each is drawn on a canvas in the article's font and compared with U+E000, a private-use
+# code point that no font draws.
+GLYPH_PROBE = r"""
+(() => {
+  if (!document.documentElement.lang.startsWith('zh')) return [];
+  const article = document.querySelector('article') || document.body;
+  const chars = [...new Set(article.innerText.match(/[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/g) || [])];
+  if (!chars.length) return ['a Chinese page without Chinese text'];
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 40;
+  const ctx = canvas.getContext('2d', {willReadFrequently: true});
+  const font = '28px ' + getComputedStyle(article).fontFamily;
+  const draw = (ch) => {
+    ctx.clearRect(0, 0, 40, 40);
+    ctx.font = font;
+    ctx.fillText(ch, 4, 32);
+    return ctx.getImageData(0, 0, 40, 40).data.join(',');
+  };
+  const box = draw('\uE000');
+  const boxes = chars.filter((ch) => draw(ch) === box);
+  return boxes.length ? ['renders as a box (no installed font has it; sudo apt install fonts-noto-cjk): '
+                         + boxes.slice(0, 30).join(' ')] : [];
+})()
+"""
+
 # Resolves once MathJax (if the page has it) has typeset everything, then after one frame.
 WAIT_FOR_TYPESETTING = r"""
 new Promise((resolve) => {
@@ -264,6 +293,9 @@ def check_page(browser, url, width, theme=True):
         browser.send("Runtime.evaluate", {"expression": WAIT_FOR_TYPESETTING, "awaitPromise": True},
                      session=session)
         result = browser.send("Runtime.evaluate", {"expression": OVERFLOW_PROBE, "returnByValue": True},
+                              session=session)
+        problems += result["result"].get("value", [])
+        result = browser.send("Runtime.evaluate", {"expression": GLYPH_PROBE, "returnByValue": True},
                               session=session)
         problems += result["result"].get("value", [])
         if theme:
