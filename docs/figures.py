@@ -2,15 +2,23 @@
 
 One function per figure, named like the PNG it makes. The build runs
 
-    /usr/bin/python3 docs/figures.py <function> <generated-dir> <output.png>
+    /usr/bin/python3 docs/figures.py <function> <generated-dir> <output.png> [--lang zh_CN]
 
 once per figure (nn_book_figure in docs/CMakeLists.txt); <generated-dir> holds
-the demos' outputs, one folder per chapter.
+the demos' outputs, one folder per chapter. With `--lang zh_CN` after them it draws
+the same figure for the Chinese edition: every text goes through tr(), which looks
+it up in ZH below (terms as in docs/glossary.csv); names the demos write (runs,
+columns) go through tr_name(), which translates the words of ZH_NAMES in them.
+Math, numbers, variable and code names stay as they are.
 """
 import csv
+import logging
 import math
 import os
+import re
 import sys
+import tempfile
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -18,6 +26,224 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 from matplotlib.colors import ListedColormap  # noqa: E402
+
+LANGUAGES = ("en", "zh_CN")
+LANG = "en"  # set by main() from --lang
+
+# The Chinese of every text the figures show, by its English. A format field like {n} is
+# filled in after the look-up, so the two sentences may place it differently.
+ZH = {
+    # axes, legends and titles shared by several figures
+    "epoch": "轮",
+    "accuracy": "准确率",
+    "Accuracy": "准确率",
+    "training": "训练",
+    "validation": "验证",
+    "training accuracy": "训练准确率",
+    "validation accuracy": "验证准确率",
+    "validation loss": "验证损失",
+    "test accuracy": "测试准确率",
+    "cross-entropy": "交叉熵",
+    "Cross-entropy": "交叉熵",
+    "mean training loss over the epoch": "该轮的平均训练损失",
+    # chapter 1
+    "gradient-descent step": "梯度下降步数",
+    r"loss $\frac{1}{2N}\sum_n (a_n - t_n)^2$": r"损失 $\frac{1}{2N}\sum_n (a_n - t_n)^2$",
+    "One sigmoid neuron: AND and OR are learned, XOR is not":
+        "单个 sigmoid 神经元：学得会 AND 和 OR，学不会 XOR",
+    "One neuron: a weighted sum of the inputs plus a bias, then an activation":
+        "单个神经元：输入的加权和加上偏置，再经过激活函数",
+    r"$1$ if $z > 0$ else $0$": r"$z > 0$ 时为 $1$，否则为 $0$",
+    "Activations (solid) and their derivatives (dashed): sigmoid's is at most 1/4, relu's is 0 or 1":
+        "激活函数（实线）及其导数（虚线）：sigmoid 的导数至多为 1/4，relu 的导数为 0 或 1",
+    # chapter 2
+    "class {label}": "类别 {label}",
+    "Two spirals: the 2-64-64-2 MLP's decision regions": "双螺旋：2-64-64-2 MLP 的决策区域",
+    "input $x$": "输入 $x$",
+    "hidden $h$": "隐藏层 $h$",
+    "output $y$": "输出 $y$",
+    "A batch of N examples flows left to right; each row of x is one example":
+        "一个批量的 N 个样本从左向右流过；x 的每一行是一个样本",
+    # chapter 3
+    "loss\n$(y-t)^2$": "损失\n$(y-t)^2$",
+    "blue, left to right: the forward values.   orange, right to left: "
+    "the gradients of the loss (printed by chapters/03_backprop's demo)":
+        "蓝色，从左到右：前向计算的值。   橙色，从右到左：损失的梯度"
+        "（由 chapters/03_backprop 的演示程序打印）",
+    # chapter 4
+    "squared error $(a - 1)^2$": "平方误差 $(a - 1)^2$",
+    r"cross-entropy $-\log a$": r"交叉熵 $-\log a$",
+    r"pre-activation $z$ of the output $a = \sigma(z)$ (target 1)":
+        r"输出 $a = \sigma(z)$ 的预激活值 $z$（目标为 1）",
+    "How hard each loss pushes a wrong sigmoid output": "每种损失推动错误的 sigmoid 输出的力度",
+    "One network, three batch sizes (SGD, learning rate 0.1)":
+        "同一个网络，三种批量大小（SGD，学习率 0.1）",
+    "One network, four optimizers (mini-batches of 16)": "同一个网络，四种优化器（小批量大小 16）",
+    "One network, three learning rates (SGD, mini-batches of 16)":
+        "同一个网络，三种学习率（SGD，小批量大小 16）",
+    "MNIST digits": "MNIST 数字",
+    "784-128-10 MLP, {title}": "784-128-10 MLP，{title}",
+    "test accuracy: {test:.4f}": "测试准确率：{test:.4f}",
+    # chapter 5
+    "column $w$": "列 $w$",
+    "row $h$": "行 $h$",
+    "input $x$ ({H}×{Wd}): the patch\nunder output ({oh}, {ow})":
+        "输入 $x$（{H}×{Wd}）：\n输出 ({oh}, {ow}) 对应的图块",
+    "output position $(o_h, o_w)$: one column each": "输出位置 $(o_h, o_w)$：每个位置一列",
+    "kernel weight $(i, j)$": "核权重 $(i, j)$",
+    "cols = im2col($x$) ({rows}×{n}):\nthe same patch is column {column}":
+        "cols = im2col($x$)（{rows}×{n}）：\n同一图块是第 {column} 列",
+    "output ({oh}, {ow}): input rows {r0}..{r1},\ncolumns {c0}..{c1}":
+        "输出 ({oh}, {ow})：输入的第 {r0}..{r1} 行、\n第 {c0}..{c1} 列",
+    "output {Ho}×{Ho}": "输出 {Ho}×{Ho}",
+    "A {K}×{K} kernel over a {H}×{H} image with padding $P$ = {P} (grey zeros) and "
+    "stride $S$ = {S}: each output is one position of the kernel":
+        "{K}×{K} 的核在 {H}×{H} 的图像上滑动，填充 $P$ = {P}（灰色的 0），步幅 $S$ = {S}："
+        "每个输出对应核的一个位置",
+    # chapter 6
+    "max": "最大",
+    "average": "平均",
+    "{name} pooling of $x$ (4×4),\n2×2 windows, stride 2": "对 $x$（4×4）做{name}池化，\n2×2 窗口，步幅 2",
+    "{name} pool: $y$": "{name}池化：$y$",
+    r"incoming $\partial L/\partial y$": r"传入的 $\partial L/\partial y$",
+    "each dy goes to its window's\nmaximum (bold); the others get 0":
+        "每个 dy 都交给其窗口中的\n最大值（粗体）；其余为 0",
+    "each dy is shared equally,\ndy/4 to each input of its window":
+        "每个 dy 平均分配：\n窗口中的每个输入得到 dy/4",
+    # chapter 7
+    "feed-forward:\nno memory": "前馈网络：\n没有记忆",
+    r"the same $W_x$, $W_h$, $b$ at every step; backward runs right to left":
+        r"每个时间步都用同样的 $W_x$、$W_h$、$b$；反向传播从右向左进行",
+    "recurrent: the state $h$ loops back (left), unrolled over T = 4 steps (right)":
+        "循环网络：隐状态 $h$ 回到自身（左），沿 T = 4 个时间步展开（右）",
+    "truth (clean)": "真实值（无噪声）",
+    "repeat the last value": "重复最后一个值",
+    "noisy inputs": "带噪声的输入",
+    "four test windows, one after the other (each: its inputs, then the next value)":
+        "依次排列的四个测试窗口（每个窗口：先是输入，然后是下一个值）",
+    "value": "值",
+    "chance (1/4)": "随机猜测（1/4）",
+    "sequence length T": "序列长度 T",
+    "Output the first symbol: accuracy after the same training": "输出第一个符号：同样训练之后的准确率",
+    "SimpleRNN, initial weights": "SimpleRNN，初始权重",
+    "SimpleRNN, trained": "SimpleRNN，训练后",
+    "LSTM, initial weights": "LSTM，初始权重",
+    "LSTM, trained": "LSTM，训练后",
+    "distance in steps from the loss (T - 1 - t)": "与损失相距的时间步数（T - 1 - t）",
+    r"mean $\|\partial L / \partial x_t\|$": r"平均 $\|\partial L / \partial x_t\|$",
+    "How much gradient gets back to step t": "有多少梯度能传回第 t 步",
+    "training (mean of the last 100 steps)": "训练（最近 100 步的平均）",
+    "held-out text": "留出的文本",
+    "training step": "训练步数",
+    "loss (nats per character)": "损失（每个字符的奈特数）",
+    # chapter 8
+    "training loss (over the epoch)": "训练损失（该轮内）",
+    "lowest validation loss (epoch {epoch})": "最低验证损失（第 {epoch} 轮）",
+    "cross-entropy (log scale)": "交叉熵（对数刻度）",
+    "Overfitting: {name}, no regularizer": "过拟合：{name}，没有正则化",
+    "test (once, at the end)": "测试（只在最后测一次）",
+    "lowest validation loss (width {width})": "最低验证损失（宽度 {width}）",
+    "hidden width w (784-w-w-10)": "隐藏层宽度 w（784-w-w-10）",
+    # chapters 5 and 9
+    "The first layer's 3×3 filters after training: red positive, blue negative, "
+    "white 0 (the strongest weight is ±{limit:.2f})":
+        "训练后第一层的 3×3 卷积核：红为正，蓝为负，白为 0（绝对值最大的权重为 ±{limit:.2f}）",
+    "the input digit (28×28)": "输入的数字（28×28）",
+    "{f}: all 0": "{f}：全为 0",
+    "Its 32 feature maps after the first Conv2D + ReLU ({side}×{side} each, "
+    "each from 0 (black) to its own maximum)":
+        "它经过第一个 Conv2D + ReLU 后的 32 个特征图（每个 {side}×{side}，"
+        "各自从 0（黑）到自身的最大值）",
+    "predicted digit": "预测的数字",
+    "true digit": "真实的数字",
+    "Test digits: {correct} of {total} right ({share:.2%}); errors in red":
+        "测试数字：{total} 个中对了 {correct} 个（{share:.2%}）；错误标为红色",
+    "The first {n} misclassified test digits (true label → prediction)":
+        "前 {n} 个分类错误的测试数字（真实标签 → 预测）",
+    "training accuracy (over the epoch)": "训练准确率（该轮内）",
+    "validation accuracy (after the epoch)": "验证准确率（该轮结束后）",
+    "test accuracy after training: {accuracy:.4f}": "训练结束后的测试准确率：{accuracy:.4f}",
+    "seed {seed}, training": "种子 {seed}，训练",
+    "seed {seed}, validation": "种子 {seed}，验证",
+    "seed {seed}": "种子 {seed}",
+    "Loss: training (mean over the epoch) and validation": "损失：训练（该轮平均）与验证",
+    "Accuracy on the 6,000 held-out digits": "在留出的 6,000 个数字上的准确率",
+}
+
+# Words in the names the demos write into their CSV files (runs, columns), longest first.
+ZH_NAMES = {
+    "batch normalization": "批量归一化",
+    "mini-batch": "小批量",
+    "batch": "批量",
+    "stochastic": "随机",
+    "momentum": "动量",
+    "learning rate": "学习率",
+    "lr": "学习率",
+    "too few epochs": "轮数过少",
+    "too small": "过小",
+    "too large": "过大",
+    "too strong": "过强",
+    "diverged": "发散",
+    "width": "宽度",
+    "none": "无",
+    "augmentation": "数据增强",
+    "dropout": "丢弃法",
+    "early stopping": "早停",
+}
+
+
+def tr(text: str, **fields) -> str:
+    """`text` in the figure's language, then its {fields} filled in."""
+    if LANG == "zh_CN":
+        if text not in ZH:
+            raise SystemExit(f"figures.py: no Chinese for {text!r}: add it to ZH")
+        text = ZH[text]
+    return text.format(**fields) if fields else text
+
+
+def tr_name(name: str) -> str:
+    """A name from a demo's output (a run, a column) with the words of ZH_NAMES translated."""
+    if LANG == "zh_CN":
+        for english, chinese in ZH_NAMES.items():
+            name = re.sub(rf"\b{re.escape(english)}\b", chinese, name)
+    return name
+
+
+CJK_FONT = "Noto Sans CJK SC"  # Debian's fonts-noto-cjk
+
+
+def use_cjk_font(scratch: Path):
+    """Draws all text in CJK_FONT. Matplotlib reads only the first face of a .ttc file
+    (fonts-noto-cjk's put JP first), so the SC faces are copied out to `scratch` as .otf."""
+    from matplotlib import font_manager
+    from fontTools.ttLib import TTCollection
+    if not any(f.name == CJK_FONT for f in font_manager.fontManager.ttflist):
+        for path in font_manager.findSystemFonts():
+            if not path.endswith(".ttc") or "CJK" not in Path(path).name:
+                continue
+            for face in TTCollection(path, lazy=True).fonts:
+                if face["name"].getDebugName(1) == CJK_FONT:
+                    copy = scratch / (Path(path).stem + ".otf")
+                    face.save(copy)
+                    font_manager.fontManager.addfont(str(copy))
+    if not any(f.name == CJK_FONT for f in font_manager.fontManager.ttflist):
+        raise SystemExit(f"figures.py: --lang zh_CN needs the font {CJK_FONT}: "
+                         "install the Debian package fonts-noto-cjk")
+    # One family, not a fallback list: the words around $math$ take the first family only.
+    # Its minus sign (U+2212, the axes' negative numbers) is there: a missing glyph would fail.
+    plt.rcParams["font.family"] = [CJK_FONT]
+
+
+def _fail_on_missing_glyph(record: logging.LogRecord) -> bool:
+    """mathtext logs a missing glyph instead of warning: fail on it too."""
+    if "does not have a glyph" in record.getMessage():
+        raise SystemExit(f"figures.py: {record.getMessage()}")
+    return True
+
+
+# A glyph missing from the font would be drawn as a box: fail instead.
+warnings.filterwarnings("error", message="Glyph .* missing from")
+logging.getLogger("matplotlib.mathtext").addFilter(_fail_on_missing_glyph)
 
 
 def read_columns(path: Path) -> dict[str, list[float]]:
@@ -36,9 +262,9 @@ def neuron_loss(generated: Path):
     for name in ("AND", "OR", "XOR"):
         ax.plot(columns["epoch"], columns[name], label=name, linewidth=1.8)
     ax.set_yscale("log")
-    ax.set_xlabel("gradient-descent step")
-    ax.set_ylabel(r"loss $\frac{1}{2N}\sum_n (a_n - t_n)^2$")
-    ax.set_title("One sigmoid neuron: AND and OR are learned, XOR is not")
+    ax.set_xlabel(tr("gradient-descent step"))
+    ax.set_ylabel(tr(r"loss $\frac{1}{2N}\sum_n (a_n - t_n)^2$"))
+    ax.set_title(tr("One sigmoid neuron: AND and OR are learned, XOR is not"))
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
     return fig
@@ -60,11 +286,11 @@ def spirals_boundary(generated: Path):
         chosen = [i for i, y in enumerate(points["label"]) if y == label]
         ax.scatter([points["x1"][i] for i in chosen], [points["x2"][i] for i in chosen],
                    s=14, c=colour, marker=marker, edgecolors="white", linewidths=0.4,
-                   label=f"class {label}")
+                   label=tr("class {label}", label=label))
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     ax.set_aspect("equal")
-    ax.set_title("Two spirals: the 2-64-64-2 MLP's decision regions")
+    ax.set_title(tr("Two spirals: the 2-64-64-2 MLP's decision regions"))
     ax.legend(loc="upper right", framealpha=0.9)
     return fig
 
@@ -74,13 +300,13 @@ def loss_gradients(generated: Path):
     columns = read_columns(generated / "04_gradient_descent" / "loss_gradients.csv")
     fig, ax = plt.subplots(figsize=(7, 3.8))
     ax.plot(columns["z"], [abs(g) for g in columns["squared_error"]],
-            label="squared error $(a - 1)^2$", linewidth=1.8)
+            label=tr("squared error $(a - 1)^2$"), linewidth=1.8)
     ax.plot(columns["z"], [abs(g) for g in columns["cross_entropy"]],
-            label=r"cross-entropy $-\log a$", linewidth=1.8)
+            label=tr(r"cross-entropy $-\log a$"), linewidth=1.8)
     ax.axvline(0, color="grey", linewidth=0.8, linestyle=":")
-    ax.set_xlabel(r"pre-activation $z$ of the output $a = \sigma(z)$ (target 1)")
+    ax.set_xlabel(tr(r"pre-activation $z$ of the output $a = \sigma(z)$ (target 1)"))
     ax.set_ylabel(r"$|\partial L / \partial z|$")
-    ax.set_title("How hard each loss pushes a wrong sigmoid output")
+    ax.set_title(tr("How hard each loss pushes a wrong sigmoid output"))
     ax.grid(True, alpha=0.3)
     ax.legend()
     return fig
@@ -94,12 +320,12 @@ def _loss_curves(path: Path, title: str, log_y: bool = True):
     for name, values in columns.items():
         if any(math.isnan(v) for v in values):
             name += " (diverged: NaN)"
-        ax.plot(epochs, values, label=name, linewidth=1.8)
+        ax.plot(epochs, values, label=tr_name(name), linewidth=1.8)
     if log_y:
         ax.set_yscale("log")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("mean training loss over the epoch")
-    ax.set_title(title)
+    ax.set_xlabel(tr("epoch"))
+    ax.set_ylabel(tr("mean training loss over the epoch"))
+    ax.set_title(tr(title))
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
     return fig
@@ -126,24 +352,24 @@ def learning_rates(generated: Path):
 def learning_curves(generated: Path):
     """Chapter 4: training and validation accuracy per epoch of the MLP on Fashion-MNIST and MNIST."""
     runs = (("fashion_history.csv", "mlp_fashion.txt", "Fashion-MNIST"),
-            ("mnist_history.csv", "mlp_digits.txt", "MNIST digits"))
+            ("mnist_history.csv", "mlp_digits.txt", tr("MNIST digits")))
     fig, axes = plt.subplots(1, len(runs), figsize=(9, 3.8), sharey=True)
     for ax, (file, output, title) in zip(axes, runs):
         columns = read_columns(generated / "04_gradient_descent" / file)
-        ax.plot(columns["epoch"], columns["accuracy"], marker="o", label="training accuracy",
+        ax.plot(columns["epoch"], columns["accuracy"], marker="o", label=tr("training accuracy"),
                 linewidth=1.8)
         ax.plot(columns["epoch"], columns["val_accuracy"], marker="^",
-                label="validation accuracy", linewidth=1.8)
+                label=tr("validation accuracy"), linewidth=1.8)
         text = (generated / "04_gradient_descent" / output).read_text()
         test = float(text.split("test accuracy ")[1].split(";")[0])  # measured once, at the end
         ax.plot([columns["epoch"][-1]], [test], marker="s", markersize=8, linestyle="none",
-                color="black", label=f"test accuracy: {test:.4f}")
+                color="black", label=tr("test accuracy: {test:.4f}", test=test))
         ax.set_xticks(columns["epoch"])
-        ax.set_xlabel("epoch")
-        ax.set_title(f"784-128-10 MLP, {title}")
+        ax.set_xlabel(tr("epoch"))
+        ax.set_title(tr("784-128-10 MLP, {title}", title=title))
         ax.grid(True, alpha=0.3)
         ax.legend(loc="lower right")
-    axes[0].set_ylabel("accuracy")
+    axes[0].set_ylabel(tr("accuracy"))
     return fig
 
 
@@ -196,9 +422,10 @@ def im2col(generated: Path):
         for j in range(K):  # which kernel weight sits on each pixel of the patch
             left.text(ow + j + 0.06, oh + i + 0.1, f"({i},{j})", ha="left", va="top", fontsize=8,
                       color="#a63603")
-    left.set_xlabel("column $w$")
-    left.set_ylabel("row $h$")
-    left.set_title(f"input $x$ ({H}×{Wd}): the patch\nunder output ({oh}, {ow})", fontsize=11)
+    left.set_xlabel(tr("column $w$"))
+    left.set_ylabel(tr("row $h$"))
+    left.set_title(tr("input $x$ ({H}×{Wd}): the patch\nunder output ({oh}, {ow})",
+                      H=H, Wd=Wd, oh=oh, ow=ow), fontsize=11)
 
     _grid_of_numbers(right, cols, {(r, column) for r in range(len(cols))}, orange)
     right.set_xticks([p + 0.5 for p in range(len(cols[0]))],
@@ -206,10 +433,10 @@ def im2col(generated: Path):
     right.set_yticks([r + 0.5 for r in range(len(cols))],
                      [f"({r // K},{r % K})" for r in range(len(cols))])
     right.xaxis.tick_top()
-    right.set_xlabel("output position $(o_h, o_w)$: one column each")
-    right.set_ylabel("kernel weight $(i, j)$")
-    right.set_title(f"cols = im2col($x$) ({len(cols)}×{len(cols[0])}):\n"
-                    f"the same patch is column {column}", pad=24, fontsize=11)
+    right.set_xlabel(tr("output position $(o_h, o_w)$: one column each"))
+    right.set_ylabel(tr("kernel weight $(i, j)$"))
+    right.set_title(tr("cols = im2col($x$) ({rows}×{n}):\nthe same patch is column {column}",
+                       rows=len(cols), n=len(cols[0]), column=column), pad=24, fontsize=11)
     return fig
 
 
@@ -238,8 +465,8 @@ def cnn_filters(generated: Path):
     limit = max(abs(v) for f in filters for v in f)
     fig, _, _ = _image_grid(filters, (3, 3), 8, [str(f) for f in range(len(filters))], "RdBu_r",
                             symmetric=True)
-    fig.suptitle("The first layer's 3×3 filters after training: red positive, blue negative, "
-                 f"white 0 (the strongest weight is ±{limit:.2f})", fontsize=11)
+    fig.suptitle(tr("The first layer's 3×3 filters after training: red positive, blue negative, "
+                    "white 0 (the strongest weight is ±{limit:.2f})", limit=limit), fontsize=11)
     return fig
 
 
@@ -252,16 +479,16 @@ def cnn_feature_maps(generated: Path):
     grid = fig.add_gridspec(4, 10, width_ratios=[4.4, 0.2] + [1] * 8)
     ax = fig.add_subplot(grid[:, 0])
     ax.imshow([digit[r * 28:(r + 1) * 28] for r in range(28)], cmap="gray_r")
-    ax.set_title("the input digit (28×28)", fontsize=10)
+    ax.set_title(tr("the input digit (28×28)"), fontsize=10)
     ax.set_axis_off()
     for f, values in enumerate(maps):
         ax = fig.add_subplot(grid[f // 8, 2 + f % 8])
         ax.imshow([values[r * side:(r + 1) * side] for r in range(side)], cmap="magma",
                   vmin=0, vmax=max(max(values), 1e-6))
-        ax.set_title(str(f) if max(values) > 0 else f"{f}: all 0", fontsize=9)
+        ax.set_title(str(f) if max(values) > 0 else tr("{f}: all 0", f=f), fontsize=9)
         ax.set_axis_off()
-    fig.suptitle(f"Its 32 feature maps after the first Conv2D + ReLU ({side}×{side} each, "
-                 "each from 0 (black) to its own maximum)", fontsize=10)
+    fig.suptitle(tr("Its 32 feature maps after the first Conv2D + ReLU ({side}×{side} each, "
+                    "each from 0 (black) to its own maximum)", side=side), fontsize=10)
     return fig
 
 
@@ -293,12 +520,12 @@ def cnn_confusion(generated: Path):
                     fontweight="bold" if r != c else "normal")
     ax.set_xticks(range(n), names)
     ax.set_yticks(range(n), names)
-    ax.set_xlabel("predicted digit")
-    ax.set_ylabel("true digit")
+    ax.set_xlabel(tr("predicted digit"))
+    ax.set_ylabel(tr("true digit"))
     total = sum(map(sum, counts))
     correct = sum(counts[k][k] for k in range(n))
-    ax.set_title(f"Test digits: {correct} of {total} right ({correct / total:.2%}); "
-                 "errors in red")
+    ax.set_title(tr("Test digits: {correct} of {total} right ({share:.2%}); errors in red",
+                    correct=correct, total=total, share=correct / total))
     return fig
 
 
@@ -309,8 +536,8 @@ def cnn_misclassified(generated: Path):
     images = [[float(v) for v in row[3:]] for row in rows]
     titles = [f"{row[1]} → {row[2]}" for row in rows]
     fig, _, _ = _image_grid(images, (28, 28), 8, titles, "gray_r", size=1.25)
-    fig.suptitle(f"The first {len(rows)} misclassified test digits (true label → prediction)",
-                 fontsize=11)
+    fig.suptitle(tr("The first {n} misclassified test digits (true label → prediction)",
+                    n=len(rows)), fontsize=11)
     return fig
 
 
@@ -321,24 +548,25 @@ def cnn_learning_curve(generated: Path):
     test_accuracy = sum(counts[k][k] for k in range(len(names))) / sum(map(sum, counts))
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
     left.plot(history["epoch"], history["loss"], marker="o", linewidth=1.8)
-    left.set_ylabel("mean training loss over the epoch")
-    left.set_title("Cross-entropy")
+    left.set_ylabel(tr("mean training loss over the epoch"))
+    left.set_title(tr("Cross-entropy"))
     right.plot(history["epoch"], history["accuracy"], marker="o", linewidth=1.8,
-               label="training accuracy (over the epoch)")
+               label=tr("training accuracy (over the epoch)"))
     if "val_accuracy" in history:  # --validation-split: held-out training images, each epoch
         left.plot(history["epoch"], history["val_loss"], marker="^", linewidth=1.8,
-                  label="validation loss")
+                  label=tr("validation loss"))
         left.legend(loc="upper right")
         right.plot(history["epoch"], history["val_accuracy"], marker="^", linewidth=1.8,
-                   label="validation accuracy (after the epoch)")
+                   label=tr("validation accuracy (after the epoch)"))
     right.plot([history["epoch"][-1]], [test_accuracy], marker="s", markersize=8,
-               linestyle="none", label=f"test accuracy after training: {test_accuracy:.4f}")
-    right.set_ylabel("accuracy")
-    right.set_title("Accuracy")
+               linestyle="none", label=tr("test accuracy after training: {accuracy:.4f}",
+                                          accuracy=test_accuracy))
+    right.set_ylabel(tr("accuracy"))
+    right.set_title(tr("Accuracy"))
     right.legend(loc="lower right")
     for ax in (left, right):
         ax.set_xticks(history["epoch"])
-        ax.set_xlabel("epoch")
+        ax.set_xlabel(tr("epoch"))
         ax.grid(True, alpha=0.3)
     return fig
 
@@ -350,21 +578,21 @@ def cnn_official_mnist(generated: Path):
     for path in runs:
         seed = path.stem.removeprefix("official_mnist_seed")
         h = read_columns(path)
-        line, = left.plot(h["epoch"], h["loss"], marker="o", linewidth=1.5, label=f"seed {seed}, training")
+        line, = left.plot(h["epoch"], h["loss"], marker="o", linewidth=1.5, label=tr("seed {seed}, training", seed=seed))
         left.plot(h["epoch"], h["val_loss"], marker="s", linewidth=1.5, linestyle="--",
-                  color=line.get_color(), label=f"seed {seed}, validation")
+                  color=line.get_color(), label=tr("seed {seed}, validation", seed=seed))
         right.plot(h["epoch"], h["val_accuracy"], marker="s", linewidth=1.5, linestyle="--",
-                   color=line.get_color(), label=f"seed {seed}")
-    left.set_ylabel("cross-entropy")
-    left.set_title("Loss: training (mean over the epoch) and validation")
-    right.set_ylabel("validation accuracy")
-    right.set_title("Accuracy on the 6,000 held-out digits")
+                   color=line.get_color(), label=tr("seed {seed}", seed=seed))
+    left.set_ylabel(tr("cross-entropy"))
+    left.set_title(tr("Loss: training (mean over the epoch) and validation"))
+    right.set_ylabel(tr("validation accuracy"))
+    right.set_title(tr("Accuracy on the 6,000 held-out digits"))
     right.axhline(0.99, color="grey", linewidth=1, linestyle=":")
     right.text(1, 0.9902, "0.99", color="grey", va="bottom")
     left.legend(fontsize=7)
     right.legend(loc="lower right", fontsize=8)
     for ax in (left, right):
-        ax.set_xlabel("epoch")
+        ax.set_xlabel(tr("epoch"))
         ax.grid(True, alpha=0.3)
     return fig
 
@@ -396,7 +624,7 @@ def rnn_unrolled(generated: Path):
     node(ax, 0, 2, "$y$", "#c7e9c0")
     arrow(ax, (0, 0.2), (0, 0.8))
     arrow(ax, (0, 1.2), (0, 1.8))
-    ax.set_title("feed-forward:\nno memory", fontsize=10)
+    ax.set_title(tr("feed-forward:\nno memory"), fontsize=10)
 
     ax = axes[1]
     node(ax, -1.4, 0, "$x_t$", "#c6dbef")
@@ -419,9 +647,9 @@ def rnn_unrolled(generated: Path):
             arrow(ax, (X + 0.25, 1), (X + 1.0, 1), "#d94801")
     node(ax, 0.2, 1, "$h_{-1}$", "#eeeeee")
     arrow(ax, (0.5, 1), (0.95, 1), "#d94801")
-    ax.text(3.1, -0.55, r"the same $W_x$, $W_h$, $b$ at every step; backward runs right to left",
+    ax.text(3.1, -0.55, tr(r"the same $W_x$, $W_h$, $b$ at every step; backward runs right to left"),
             ha="center", fontsize=9)
-    ax.set_title("recurrent: the state $h$ loops back (left), unrolled over T = 4 steps (right)",
+    ax.set_title(tr("recurrent: the state $h$ loops back (left), unrolled over T = 4 steps (right)"),
                  fontsize=10)
     for a in axes:
         a.set_axis_off()
@@ -441,21 +669,21 @@ def sine_predictions(generated: Path):
     offset = 0
     styles = {"truth": ("k", "*", 130), "last_value": ("#999999", "s", 40),
               "simple_rnn": ("#2171b5", "o", 40), "lstm": ("#d94801", "D", 40)}
-    labels = {"truth": "truth (clean)", "last_value": "repeat the last value",
+    labels = {"truth": tr("truth (clean)"), "last_value": tr("repeat the last value"),
               "simple_rnn": "SimpleRNN", "lstm": "LSTM"}
     for window in sorted({int(r["window"]) for r in rows}):
         part = [r for r in rows if int(r["window"]) == window]
         inputs = [r for r in part if r["input"] != ""]
         ax.plot([offset + int(r["t"]) for r in inputs], [float(r["input"]) for r in inputs],
-                color="#6baed6", linewidth=1, marker=".", label="noisy inputs" if window == 0 else None)
+                color="#6baed6", linewidth=1, marker=".", label=tr("noisy inputs") if window == 0 else None)
         last = [r for r in part if r["truth"] != ""][0]
         for key, (colour, marker, size) in styles.items():
             ax.scatter([offset + int(last["t"])], [float(last[key])], color=colour, marker=marker,
                        s=size, zorder=3, label=labels[key] if window == 0 else None)
         offset += int(last["t"]) + 4
     ax.set_xticks([])
-    ax.set_xlabel("four test windows, one after the other (each: its inputs, then the next value)")
-    ax.set_ylabel("value")
+    ax.set_xlabel(tr("four test windows, one after the other (each: its inputs, then the next value)"))
+    ax.set_ylabel(tr("value"))
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8, ncol=3, loc="lower left")
     return fig
@@ -467,13 +695,13 @@ def memory_accuracy(generated: Path):
     fig, ax = plt.subplots(figsize=(6.5, 3.6))
     ax.plot(c["T"], c["simple_rnn"], marker="o", label="SimpleRNN")
     ax.plot(c["T"], c["lstm"], marker="D", label="LSTM")
-    ax.axhline(0.25, color="#999999", linestyle="--", linewidth=1, label="chance (1/4)")
+    ax.axhline(0.25, color="#999999", linestyle="--", linewidth=1, label=tr("chance (1/4)"))
     ax.set_xscale("log", base=2)
     ax.set_xticks(c["T"], [str(int(t)) for t in c["T"]])
     ax.set_ylim(0, 1.05)
-    ax.set_xlabel("sequence length T")
-    ax.set_ylabel("test accuracy")
-    ax.set_title("Output the first symbol: accuracy after the same training")
+    ax.set_xlabel(tr("sequence length T"))
+    ax.set_ylabel(tr("test accuracy"))
+    ax.set_title(tr("Output the first symbol: accuracy after the same training"))
     ax.grid(True, alpha=0.3)
     ax.legend()
     return fig
@@ -484,15 +712,15 @@ def gradient_reach(generated: Path):
     c = read_columns(generated / "07_rnn" / "gradient_reach.csv")
     fig, ax = plt.subplots(figsize=(7, 3.8))
     ax.plot(c["distance"], c["simple_rnn_initial"], color="#2171b5", linestyle="--",
-            label="SimpleRNN, initial weights")
-    ax.plot(c["distance"], c["simple_rnn_trained"], color="#2171b5", label="SimpleRNN, trained")
+            label=tr("SimpleRNN, initial weights"))
+    ax.plot(c["distance"], c["simple_rnn_trained"], color="#2171b5", label=tr("SimpleRNN, trained"))
     ax.plot(c["distance"], c["lstm_initial"], color="#d94801", linestyle="--",
-            label="LSTM, initial weights")
-    ax.plot(c["distance"], c["lstm_trained"], color="#d94801", label="LSTM, trained")
+            label=tr("LSTM, initial weights"))
+    ax.plot(c["distance"], c["lstm_trained"], color="#d94801", label=tr("LSTM, trained"))
     ax.set_yscale("log")
-    ax.set_xlabel("distance in steps from the loss (T - 1 - t)")
-    ax.set_ylabel(r"mean $\|\partial L / \partial x_t\|$")
-    ax.set_title("How much gradient gets back to step t")
+    ax.set_xlabel(tr("distance in steps from the loss (T - 1 - t)"))
+    ax.set_ylabel(tr(r"mean $\|\partial L / \partial x_t\|$"))
+    ax.set_title(tr("How much gradient gets back to step t"))
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     return fig
@@ -502,10 +730,10 @@ def char_lstm_loss(generated: Path):
     """Chapter 7: the character model's training and held-out loss per step."""
     c = read_columns(generated / "07_rnn" / "char_lstm_loss.csv")
     fig, ax = plt.subplots(figsize=(6.5, 3.6))
-    ax.plot(c["step"], c["train_loss"], marker="o", label="training (mean of the last 100 steps)")
-    ax.plot(c["step"], c["heldout_loss"], marker="s", label="held-out text")
-    ax.set_xlabel("training step")
-    ax.set_ylabel("loss (nats per character)")
+    ax.plot(c["step"], c["train_loss"], marker="o", label=tr("training (mean of the last 100 steps)"))
+    ax.plot(c["step"], c["heldout_loss"], marker="s", label=tr("held-out text"))
+    ax.set_xlabel(tr("training step"))
+    ax.set_ylabel(tr("loss (nats per character)"))
     ax.grid(True, alpha=0.3)
     ax.legend()
     return fig
@@ -534,21 +762,21 @@ def overfitting_curves(generated: Path):
     c = runs[name]
     best = min(range(len(c["val_loss"])), key=lambda e: c["val_loss"][e])
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
-    left.plot(c["epoch"], c["loss"], label="training loss (over the epoch)", linewidth=1.8)
-    left.plot(c["epoch"], c["val_loss"], label="validation loss", linewidth=1.8)
+    left.plot(c["epoch"], c["loss"], label=tr("training loss (over the epoch)"), linewidth=1.8)
+    left.plot(c["epoch"], c["val_loss"], label=tr("validation loss"), linewidth=1.8)
     left.axvline(c["epoch"][best], color="gray", linestyle=":",
-                 label=f"lowest validation loss (epoch {int(c['epoch'][best])})")
+                 label=tr("lowest validation loss (epoch {epoch})", epoch=int(c["epoch"][best])))
     left.set_yscale("log")
-    left.set_ylabel("cross-entropy (log scale)")
+    left.set_ylabel(tr("cross-entropy (log scale)"))
     left.legend(loc="lower left", fontsize=8)
-    right.plot(c["epoch"], c["accuracy"], label="training accuracy", linewidth=1.8)
-    right.plot(c["epoch"], c["val_accuracy"], label="validation accuracy", linewidth=1.8)
-    right.set_ylabel("accuracy")
+    right.plot(c["epoch"], c["accuracy"], label=tr("training accuracy"), linewidth=1.8)
+    right.plot(c["epoch"], c["val_accuracy"], label=tr("validation accuracy"), linewidth=1.8)
+    right.set_ylabel(tr("accuracy"))
     right.legend(loc="lower right", fontsize=8)
     for ax in (left, right):
-        ax.set_xlabel("epoch")
+        ax.set_xlabel(tr("epoch"))
         ax.grid(True, alpha=0.3)
-    fig.suptitle(f"Overfitting: {name}, no regularizer", fontsize=11)
+    fig.suptitle(tr("Overfitting: {name}, no regularizer", name=tr_name(name)), fontsize=11)
     return fig
 
 
@@ -559,14 +787,14 @@ def regularized_validation(generated: Path):
     for i, (name, c) in enumerate(runs.items()):
         style = dict(linewidth=2.4 if i == 0 else 1.5, color="black" if i == 0 else None,
                      linestyle="--" if i == 0 else "-")
-        left.plot(c["epoch"], c["val_loss"], label=name, **style)
-        right.plot(c["epoch"], c["val_accuracy"], label=name, **style)
-    left.set_ylabel("validation loss")
+        left.plot(c["epoch"], c["val_loss"], label=tr_name(name), **style)
+        right.plot(c["epoch"], c["val_accuracy"], label=tr_name(name), **style)
+    left.set_ylabel(tr("validation loss"))
     left.set_yscale("log")
-    right.set_ylabel("validation accuracy")
+    right.set_ylabel(tr("validation accuracy"))
     right.legend(loc="lower right", fontsize=8)
     for ax in (left, right):
-        ax.set_xlabel("epoch")
+        ax.set_xlabel(tr("epoch"))
         ax.grid(True, alpha=0.3)
     return fig
 
@@ -581,14 +809,14 @@ def underfitting(generated: Path):
         rows += found[:1] if file.startswith("regularized") else found
     fig, ax = plt.subplots(figsize=(9, 3.6))
     width = 0.27
-    for k, (column, label) in enumerate((("train_accuracy", "training"),
-                                         ("val_accuracy", "validation"),
-                                         ("test_accuracy", "test (once, at the end)"))):
+    for k, (column, label) in enumerate((("train_accuracy", tr("training")),
+                                         ("val_accuracy", tr("validation")),
+                                         ("test_accuracy", tr("test (once, at the end)")))):
         xs = [i + (k - 1) * width for i in range(len(rows))]
         ax.bar(xs, [float(r[column]) for r in rows], width, label=label)
     ax.set_xticks(range(len(rows)))
-    ax.set_xticklabels([r["run"] for r in rows], fontsize=8)
-    ax.set_ylabel("accuracy")
+    ax.set_xticklabels([tr_name(r["run"]) for r in rows], fontsize=8)
+    ax.set_ylabel(tr("accuracy"))
     ax.set_ylim(0, 1.05)
     ax.legend(loc="upper right", fontsize=8)
     ax.grid(True, axis="y", alpha=0.3)
@@ -599,19 +827,19 @@ def capacity_sweep(generated: Path):
     """Chapter 8: hidden width against training and validation accuracy: underfitting, then overfitting."""
     c = read_columns(generated / "08_regularization" / "capacity.csv")
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
-    left.plot(c["width"], c["train_accuracy"], marker="o", label="training accuracy", linewidth=1.8)
-    left.plot(c["width"], c["val_accuracy"], marker="s", label="validation accuracy", linewidth=1.8)
-    left.set_ylabel("accuracy")
+    left.plot(c["width"], c["train_accuracy"], marker="o", label=tr("training accuracy"), linewidth=1.8)
+    left.plot(c["width"], c["val_accuracy"], marker="s", label=tr("validation accuracy"), linewidth=1.8)
+    left.set_ylabel(tr("accuracy"))
     left.legend(loc="lower right", fontsize=8)
     right.plot(c["width"], c["val_loss"], marker="s", color="C1", linewidth=1.8)
-    right.set_ylabel("validation loss")
+    right.set_ylabel(tr("validation loss"))
     best = min(range(len(c["width"])), key=lambda i: c["val_loss"][i])
     right.axvline(c["width"][best], color="gray", linestyle=":",
-                  label=f"lowest validation loss (width {int(c['width'][best])})")
+                  label=tr("lowest validation loss (width {width})", width=int(c["width"][best])))
     right.legend(loc="upper right", fontsize=8)
     for ax in (left, right):
         ax.set_xscale("log", base=2)
-        ax.set_xlabel("hidden width w (784-w-w-10)")
+        ax.set_xlabel(tr("hidden width w (784-w-w-10)"))
         ax.grid(True, alpha=0.3)
     return fig
 
@@ -621,17 +849,26 @@ FIGURES.update({f.__name__: f for f in (overfitting_curves, regularized_validati
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 4 or argv[1] not in FIGURES:
+    global LANG
+    args, lang = argv[1:], "en"
+    if len(args) == 5 and args[3] == "--lang":
+        args, lang = args[:3], args[4]
+    if len(args) != 3 or args[0] not in FIGURES or lang not in LANGUAGES:
         names = ", ".join(FIGURES)
-        print(f"usage: figures.py <{names}> <generated-dir> <output.png>", file=sys.stderr)
+        print(f"usage: figures.py <{names}> <generated-dir> <output.png> "
+              f"[--lang {'|'.join(LANGUAGES)}]", file=sys.stderr)
         return 2
-    name, generated, output = argv[1], Path(argv[2]), Path(argv[3])
-    fig = FIGURES[name](generated)
-    fig.tight_layout()
-    # No timestamp or version in the PNG: same data, same bytes. Written whole, then
-    # renamed over the old one, like every file the project writes.
-    partial = output.with_name(output.name + ".tmp")
-    fig.savefig(partial, format="png", dpi=120, metadata={"Software": None})
+    LANG = lang
+    name, generated, output = args[0], Path(args[1]), Path(args[2])
+    with tempfile.TemporaryDirectory() as scratch:  # the fonts stay in use until savefig
+        if LANG == "zh_CN":
+            use_cjk_font(Path(scratch))
+        fig = FIGURES[name](generated)
+        fig.tight_layout()
+        # No timestamp or version in the PNG: same data, same bytes. Written whole, then
+        # renamed over the old one, like every file the project writes.
+        partial = output.with_name(output.name + ".tmp")
+        fig.savefig(partial, format="png", dpi=120, metadata={"Software": None})
     os.replace(partial, output)
     return 0
 
@@ -680,16 +917,16 @@ def neuron_diagram(generated: Path):
     ax.set_xlim(-0.6, 7.2)
     ax.set_ylim(-0.4, 2.9)
     _blank(ax)
-    ax.set_title("One neuron: a weighted sum of the inputs plus a bias, then an activation")
+    ax.set_title(tr("One neuron: a weighted sum of the inputs plus a bias, then an activation"))
     return fig
 
 
 def mlp_shapes(generated: Path):
     """Chapter 2: an MLP as layers of neurons, with the shape of every tensor for a batch of N."""
     fig, ax = plt.subplots(figsize=(9, 4.6))
-    layers = [("input $x$", 4, "(N, D)", "#f0f0f0", "#636363"),
-              ("hidden $h$", 5, "(N, U)", "#deebf7", "#2171b5"),
-              ("output $y$", 3, "(N, C)", "#fee6ce", "#e6550d")]
+    layers = [(tr("input $x$"), 4, "(N, D)", "#f0f0f0", "#636363"),
+              (tr("hidden $h$"), 5, "(N, U)", "#deebf7", "#2171b5"),
+              (tr("output $y$"), 3, "(N, C)", "#fee6ce", "#e6550d")]
     xs = [0.0, 3.2, 6.4]
     positions = []
     for (name, n, shape, colour, edge), x in zip(layers, xs):
@@ -713,7 +950,7 @@ def mlp_shapes(generated: Path):
     ax.set_xlim(-1.4, 7.8)
     ax.set_ylim(-3.3, 3.3)
     _blank(ax)
-    ax.set_title("A batch of N examples flows left to right; each row of x is one example", fontsize=11)
+    ax.set_title(tr("A batch of N examples flows left to right; each row of x is one example"), fontsize=11)
     return fig
 
 
@@ -744,7 +981,7 @@ def backprop_graph(generated: Path):
     fig, ax = plt.subplots(figsize=(12, 4.4))
     X1, X2, XL, XE = 3.6, 7.4, 11.2, 14.0  # box centres: dense 1, dense 2, loss, L
     boxes = [(0.0, "$x$"), (X1, "Dense 1\n$\\sigma(xW_1+b_1)$"), (X2, "Dense 2\n$\\sigma(hW_2+b_2)$"),
-             (XL, "loss\n$(y-t)^2$"), (XE, "$L$")]
+             (XL, tr("loss\n$(y-t)^2$")), (XE, "$L$")]
     for cx, label in boxes:
         plain = label.startswith("$")
         ax.add_patch(plt.Rectangle((cx - 0.8, -0.45), 1.6, 0.9, zorder=3,
@@ -777,8 +1014,8 @@ def backprop_graph(generated: Path):
                     arrowprops={"arrowstyle": "-|>", "color": "#636363", "lw": 1.0})
         ax.text(cx + dx, top, f"$\\partial L/\\partial {name}$ = {fmt(v[grad])}", ha="center",
                 va="bottom", fontsize=9, color="#a63603")
-    ax.text(-0.9, 2.75, "blue, left to right: the forward values.   "
-            "orange, right to left: the gradients of the loss (printed by chapters/03_backprop's demo)",
+    ax.text(-0.9, 2.75, tr("blue, left to right: the forward values.   orange, right to left: "
+                           "the gradients of the loss (printed by chapters/03_backprop's demo)"),
             fontsize=9.5, color="#252525")
     ax.set_xlim(-1.0, 15.0)
     ax.set_ylim(-1.3, 3.0)
@@ -794,7 +1031,7 @@ def activations(generated: Path):
     curves = [("sigmoid", c["sigmoid"], c["dsigmoid"], r"$\sigma(z) = 1/(1+e^{-z})$",
                r"$\sigma'(z) = \sigma(z)(1-\sigma(z))$"),
               ("tanh", c["tanh"], c["dtanh"], r"$\tanh z$", r"$1 - \tanh^2 z$"),
-              ("relu", c["relu"], c["drelu"], r"$\max(0, z)$", r"$1$ if $z > 0$ else $0$")]
+              ("relu", c["relu"], c["drelu"], r"$\max(0, z)$", tr(r"$1$ if $z > 0$ else $0$"))]
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.6), sharex=True)
     for ax, (name, f, df, f_label, df_label) in zip(axes, curves):
         ax.plot(z, f, color="#2171b5", linewidth=2, label=f_label)
@@ -808,8 +1045,8 @@ def activations(generated: Path):
     axes[0].set_ylim(-0.1, 1.15)
     axes[1].set_ylim(-1.15, 1.5)
     axes[2].set_ylim(-0.3, 5.2)
-    fig.suptitle("Activations (solid) and their derivatives (dashed): sigmoid's is at most 1/4, "
-                 "relu's is 0 or 1", fontsize=11)
+    fig.suptitle(tr("Activations (solid) and their derivatives (dashed): sigmoid's is at most 1/4, "
+                    "relu's is 0 or 1"), fontsize=11)
     return fig
 
 
@@ -839,8 +1076,9 @@ def conv_sliding(generated: Path):
         ax.set_xlim(-0.1, size + 0.1)
         ax.set_ylim(size + 0.1, -0.1)
         _blank(ax)
-        ax.set_title(f"output ({oh}, {ow}): input rows {oh * S - P}..{oh * S - P + K - 1},\n"
-                     f"columns {ow * S - P}..{ow * S - P + K - 1}", fontsize=10)
+        ax.set_title(tr("output ({oh}, {ow}): input rows {r0}..{r1},\ncolumns {c0}..{c1}",
+                        oh=oh, ow=ow, r0=oh * S - P, r1=oh * S - P + K - 1, c0=ow * S - P,
+                        c1=ow * S - P + K - 1), fontsize=10)
     out = axes[4]
     for r in range(Ho):
         for c in range(Ho):
@@ -852,12 +1090,13 @@ def conv_sliding(generated: Path):
     out.set_xlim(-0.6, Ho + 0.6)
     out.set_ylim(Ho + 2.2, -0.6)
     _blank(out)
-    out.set_title(f"output {Ho}×{Ho}", fontsize=10)
+    out.set_title(tr("output {Ho}×{Ho}", Ho=Ho), fontsize=10)
     out.text(Ho / 2, Ho + 0.5, f"$H_o = \\lfloor(H + 2P - K)/S\\rfloor + 1$\n"
              f"$= \\lfloor({H} + {2 * P} - {K})/{S}\\rfloor + 1 = {Ho}$",
              ha="center", va="top", fontsize=10)
-    fig.suptitle(f"A {K}×{K} kernel over a {H}×{H} image with padding $P$ = {P} (grey zeros) and "
-                 f"stride $S$ = {S}: each output is one position of the kernel", fontsize=11)
+    fig.suptitle(tr("A {K}×{K} kernel over a {H}×{H} image with padding $P$ = {P} (grey zeros) and "
+                    "stride $S$ = {S}: each output is one position of the kernel", K=K, H=H, P=P, S=S),
+                 fontsize=11)
     return fig
 
 
@@ -908,12 +1147,12 @@ def pooling_windows(generated: Path):
             chosen = {(r, c): True for r in range(4) for c in range(4) if dx[r][c] != 0}
         else:
             chosen = every
-        draw(axes[row][0], x, f"{name} pooling of $x$ (4×4),\n2×2 windows, stride 2",
+        draw(axes[row][0], x, tr("{name} pooling of $x$ (4×4),\n2×2 windows, stride 2", name=tr(name)),
              lit=chosen if kind == "max" else None)
-        draw(axes[row][1], y, f"{name} pool: $y$", window=1)
-        draw(axes[row][2], dy, r"incoming $\partial L/\partial y$", window=1)
-        rule = ("each dy goes to its window's\nmaximum (bold); the others get 0"
-                if kind == "max" else "each dy is shared equally,\ndy/4 to each input of its window")
+        draw(axes[row][1], y, tr("{name} pool: $y$", name=tr(name)), window=1)
+        draw(axes[row][2], dy, tr(r"incoming $\partial L/\partial y$"), window=1)
+        rule = tr("each dy goes to its window's\nmaximum (bold); the others get 0"
+                  if kind == "max" else "each dy is shared equally,\ndy/4 to each input of its window")
         draw(axes[row][3], dx, r"$\partial L/\partial x$ = backward(dy):" + "\n" + rule,
              lit=chosen if kind == "max" else None)
     return fig
