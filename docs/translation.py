@@ -97,8 +97,9 @@ def needs_work(catalogue: polib.POFile):
 
 
 # --- the glossary ----------------------------------------------------------------------------
-# Text the glossary does not look at: inline code, roles (math, cross-references), URLs.
-NOT_PROSE = re.compile(r"``.+?``|:[\w:+-]+:`[^`]*`|<https?://[^>]*>|https?://\S+", re.S)
+# Text the glossary does not look at: inline code, roles (math, cross-references), URLs, paths.
+NOT_PROSE = re.compile(r"``.+?``|:[\w:+-]+:`[^`]*`|<https?://[^>]*>|https?://\S+"
+                       r"|[\w.-]*/[\w./-]+|\b[\w-]+\.(?:cpp|hpp|py|txt|csv|sh|rst)\b", re.S)
 
 
 def glossary_terms():
