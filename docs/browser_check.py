@@ -162,8 +162,8 @@ GLYPH_PROBE = r"""
 (() => {
   if (!document.documentElement.lang.startsWith('zh')) return [];
   const article = document.querySelector('article') || document.body;
-  const chars = [...new Set(article.innerText.match(/[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/g) || [])];
-  if (!chars.length) return ['a Chinese page without Chinese text'];
+  // The whole page: the article, and the navigation around it.
+  const chars = [...new Set(document.body.innerText.match(/[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/g) || [])];
   const canvas = document.createElement('canvas');
   canvas.width = canvas.height = 40;
   const ctx = canvas.getContext('2d', {willReadFrequently: true});
