@@ -56,6 +56,19 @@ gettext_location = False
 gettext_uuid = False
 gettext_additional_targets = ["index"]
 figure_language_filename = "{root}.{language}{ext}"
+# Search in the Chinese edition: Sphinx splits Chinese text into words with jieba (Debian's
+# python3-jieba), taught the glossary's terms so that 批量归一化 or 随时间反向传播 are found whole.
+if language == "zh_CN" and os.environ.get("NN_BOOK_LOCALE_DIR"):
+    import csv
+
+    _words = Path(os.environ["NN_BOOK_LOCALE_DIR"]) / "jieba_words.txt"
+    with open(DOCS / "glossary.csv", newline="", encoding="utf-8") as _f:
+        _text = "".join(f"{row['chinese']} 1000 n\n" for row in csv.DictReader(_f)
+                        if not row["chinese"].isascii())
+    if not _words.exists() or _words.read_text(encoding="utf-8") != _text:
+        _words.write_text(_text, encoding="utf-8")
+    html_search_options = {"dict": str(_words)}
+
 # The editions and where each is rendered, relative to the English edition's root
 # (docs/_ext/edition.py links every page to its counterpart).
 book_editions = {"en": "", "zh_CN": "zh_CN/"}
