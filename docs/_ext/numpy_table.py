@@ -18,6 +18,14 @@ from excerpt import ExcerptError, read_region
 
 ROW = re.compile(r"^//\s*np:\s*(.*)$")
 
+# The directive's own words, in each edition (they are not in a page, so not in its catalogue).
+WORDS = {
+    "en": {"xtensor": "xtensor (nn::Tensor<T> is xt::xarray<T>)",
+           "checked by": ("Every row is compiled and checked by ", ".")},
+    "zh_CN": {"xtensor": "xtensor（nn::Tensor<T> 即 xt::xarray<T>）",
+              "checked by": ("每一行都经过编译，并由 ", " 检查。")},
+}
+
 
 def rows_of(code: str):
     rows = []
@@ -61,7 +69,8 @@ class NumpyTable(SphinxDirective):
         group += nodes.colspec(colwidth=1)
         head = nodes.thead()
         header = nodes.row()
-        for title in ("NumPy", "xtensor (nn::Tensor<T> is xt::xarray<T>)"):
+        words = WORDS.get(self.config.language, WORDS["en"])
+        for title in ("NumPy", words["xtensor"]):
             entry = nodes.entry()
             entry += nodes.paragraph(text=title)
             header += entry
@@ -75,9 +84,9 @@ class NumpyTable(SphinxDirective):
             body += row
         group += body
         caption = nodes.paragraph()
-        caption += nodes.Text("Every row is compiled and checked by ")
+        caption += nodes.Text(words["checked by"][0])
         caption += nodes.literal(text=relpath)
-        caption += nodes.Text(".")
+        caption += nodes.Text(words["checked by"][1])
         return [table, caption]
 
 
