@@ -19,11 +19,15 @@ reference: correct the translation, delete the ``#, fuzzy`` line, and the build 
 
 The glossary (docs/glossary.csv) fixes one Chinese rendering for each technical term.
 `lint` checks every translated message whose English contains a term (outside code and
-math) for the term's Chinese form. Where a term is used in another sense, a translator
+math) for the term's Chinese form. It also catches the two ways Sphinx drops a translation
+without a warning: a translation that parses as another kind of block than its English (a
+message starting "Y. LeCun" is a numbered list), and a link to a section of the page that
+does not use the section's translated title. Where a term is used in another sense, a translator
 comment ``# glossary-ok: <term>`` above the message exempts it.
 """
 import argparse
 import csv
+import io
 import os
 import re
 import shutil
@@ -33,6 +37,8 @@ import tempfile
 from pathlib import Path
 
 import polib
+from docutils import nodes
+from docutils.core import publish_doctree
 
 DOCS = Path(__file__).resolve().parent
 REPO = DOCS.parent
@@ -127,6 +133,44 @@ def glossary_problems(name: str, catalogue: polib.POFile, terms):
                 yield f"{name}.po: '{term}' must read '{chinese}' (docs/glossary.csv): {entry.msgid[:90]!r}"
 
 
+# --- two ways a translation is dropped without a warning ------------------------------------
+def reads_as_one_paragraph(text: str) -> bool:
+    """Whether reStructuredText reads `text` as exactly one paragraph. Sphinx parses each
+    translation on its own and keeps it only if it is one (the first block is taken, the
+    rest dropped); anything else, and the page shows the English without a warning.
+    "Y. LeCun, ..." alone is a numbered list to docutils: write "Y\\. LeCun"."""
+    if text.rstrip().endswith("::"):
+        text += "\n\n   dummy literal"  # as Sphinx does: a literal block follows
+    document = publish_doctree(text, settings_overrides={
+        "report_level": 5, "halt_level": 5, "warning_stream": io.StringIO(), "file_insertion_enabled": False})
+    blocks = [node for node in document.children if not isinstance(node, nodes.system_message)]
+    return bool(blocks) and isinstance(blocks[0], nodes.paragraph) and (
+        len(blocks) == 1 or isinstance(blocks[1], nodes.literal_block))
+
+
+# Index entries are not parsed as text: "single: im2col", "pair: ...; ...".
+INDEX_ENTRY = ("single:", "pair:", "triple:", "see:", "seealso:")
+# `Section title`_ : a link to a section of the same page, by its title.
+SECTION_LINK = re.compile(r"`([^`<>]+?)`_(?!_)")
+
+
+def markup_problems(name: str, catalogue: polib.POFile):
+    titles = {entry.msgid: entry.msgstr for entry in catalogue if entry.msgstr}
+    for entry in catalogue:
+        if entry.obsolete or not entry.msgstr or "fuzzy" in entry.flags:
+            continue
+        if entry.msgstr != entry.msgid and not entry.msgid.startswith(INDEX_ENTRY) \
+                and not reads_as_one_paragraph(entry.msgstr):
+            yield (f"{name}.po: the translation does not read as one paragraph, so Sphinx would show "
+                   f"the English: {entry.msgstr[:70]!r}")
+        # A link to a section must use that section's translated title, or it resolves elsewhere.
+        for english, chinese in zip(SECTION_LINK.findall(entry.msgid), SECTION_LINK.findall(entry.msgstr)):
+            title = " ".join(english.split())
+            if title in titles and " ".join(chinese.split()) != titles[title]:
+                yield (f"{name}.po: the link `{chinese}`_ should name its section as translated, "
+                       f"`{titles[title]}`_ (English `{title}`_)")
+
+
 def show(kind: str, name: str, entry: polib.POEntry):
     text = entry.msgid if len(entry.msgid) < 300 else entry.msgid[:297] + "..."
     print(f"  [{kind}] {name}.po: {text}")
@@ -147,11 +191,14 @@ def report(catalogues: dict[str, polib.POFile], stale: list[str]) -> int:
     glossary = [p for name, c in catalogues.items() for p in glossary_problems(name, c, terms)]
     for problem in glossary:
         print(f"  [glossary] {problem}")
+    markup = [p for name, c in catalogues.items() for p in markup_problems(name, c)]
+    for problem in markup:
+        print(f"  [markup] {problem}")
     total = sum(len(list(c)) for c in catalogues.values())
-    problems = counts["untranslated"] + counts["fuzzy"] + len(stale) + len(glossary)
+    problems = counts["untranslated"] + counts["fuzzy"] + len(stale) + len(glossary) + len(markup)
     print(f"{LANGUAGE}: {total} messages in {len(catalogues)} catalogues; "
           f"{counts['untranslated']} untranslated, {counts['fuzzy']} fuzzy, "
-          f"{len(glossary)} off the glossary, {len(stale)} stale")
+          f"{len(glossary)} off the glossary, {len(markup)} with markup problems, {len(stale)} stale")
     if problems:
         print(f"  to fix: edit {CATALOGUES.relative_to(REPO)}/<page>.po (after `./nnbook translate`)")
     return problems
