@@ -25,7 +25,7 @@ Tensor<double> distinct_values(const nn::Shape& shape, nn::Generator& rng) {
 // [maxpool-worked-example]
 TEST_CASE("2x2 max pooling of a 4x4 image: each dy goes to its window's maximum") {
   nn::Generator rng(1);
-  nn::MaxPool2D<double> pool;  // P = 2, S = P = 2: Ho = (4 - 2)/2 + 1 = 2
+  nn::MaxPool2D<double> pool;  // K = 2, S = K = 2: Ho = (4 - 2)/2 + 1 = 2
   CHECK(pool.build({1, 4, 4}, rng) == nn::Shape{1, 2, 2});
   // The four windows, with the maximum of each (and its flat index h*4 + w):
   //   1 3 | 2 0      top-left  max 4 at (1,0) -> 4     top-right    max 5 at (1,3) -> 7
@@ -80,7 +80,7 @@ TEST_CASE("2x2 average pooling of a 4x4 image: each dy is shared by its window")
 
 // [overlapping-pool-example]
 TEST_CASE("overlapping 3x3 windows with stride 2 add up the gradients they share") {
-  // 5x5 input, P = 3, S = 2: Ho = (5 - 3)/2 + 1 = 2. All four windows contain
+  // 5x5 input, K = 3, S = 2: Ho = (5 - 3)/2 + 1 = 2. All four windows contain
   // the centre pixel (2, 2), and in each it is the maximum.
   nn::Generator rng(1);
   const Tensor<double> x = {{{{1, 2, 3, 2, 1},  //
@@ -113,10 +113,10 @@ TEST_CASE("overlapping 3x3 windows with stride 2 add up the gradients they share
 }
 // [overlapping-pool-example]
 
-TEST_CASE("pooling output sizes follow Ho = (H - P)/S + 1") {
+TEST_CASE("pooling output sizes follow Ho = (H - K)/S + 1") {
   nn::Generator rng(1);
   nn::MaxPool2D<float> p2;
-  CHECK(p2.stride() == 2);                                       // stride defaults to P
+  CHECK(p2.stride() == 2);                                       // stride defaults to K
   CHECK(p2.build({32, 26, 26}, rng) == nn::Shape{32, 13, 13});   // the capstone
   nn::MaxPool2D<float> p2b;
   CHECK(p2b.build({64, 11, 11}, rng) == nn::Shape{64, 5, 5});    // (11 - 2)/2 + 1, floored
@@ -145,19 +145,19 @@ TEST_CASE("pooling layers reject wrong shapes by name") {
 TEST_CASE("pooling gradients agree with central differences") {
   nn::Generator rng(9);
   struct Config {
-    std::size_t P, S, H, Wd;
+    std::size_t K, S, H, Wd;
   };
   for (const Config& cfg : {Config{2, 2, 6, 6}, Config{2, 2, 7, 5}, Config{3, 2, 7, 7},
                             Config{2, 1, 5, 6}, Config{3, 3, 6, 9}, Config{3, 1, 5, 5}}) {
-    INFO("P=", cfg.P, " S=", cfg.S, " H=", cfg.H, " Wd=", cfg.Wd);
+    INFO("K=", cfg.K, " S=", cfg.S, " H=", cfg.H, " Wd=", cfg.Wd);
     const Tensor<double> x = distinct_values({2, 3, cfg.H, cfg.Wd}, rng);
-    nn::MaxPool2D<double> max_pool(cfg.P, cfg.S);
+    nn::MaxPool2D<double> max_pool(cfg.K, cfg.S);
     max_pool.build({3, cfg.H, cfg.Wd}, rng);
     const auto r_max = nn::gradcheck_layer(max_pool, x);
     INFO("max pooling: ", r_max.report());
     CHECK(r_max.max_rel_error < 1e-7);  // no ties: piecewise linear, and away from its kinks
 
-    nn::AvgPool2D<double> avg_pool(cfg.P, cfg.S);
+    nn::AvgPool2D<double> avg_pool(cfg.K, cfg.S);
     avg_pool.build({3, cfg.H, cfg.Wd}, rng);
     const auto r_avg = nn::gradcheck_layer(avg_pool, x);
     INFO("average pooling: ", r_avg.report());

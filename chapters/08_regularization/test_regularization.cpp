@@ -417,7 +417,9 @@ TEST_CASE("validation_split is drawn from the seed and refuses nonsense") {
 TEST_CASE("fit reports the penalty beside the data loss") {
   Toy toy;
   nn::Sequential<double> model({5}, 2);
+  // [dense-l2]
   model.add(nn::Dense<double>(4, nn::Activation::relu, nn::L2(0.01)));
+  // [dense-l2]
   model.add(nn::Dense<double>(3));
   model.compile(nn::SGD<double>(0.1), nn::SoftmaxCrossEntropy<double>());
   std::ostringstream log;

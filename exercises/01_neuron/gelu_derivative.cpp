@@ -16,6 +16,7 @@ double gelu(double z) {
   return 0.5 * z * (1 + std::tanh(k * (z + c * z * z * z)));
 }
 
+// [ex1.4-task]
 /**
  * The derivative gelu'(z) of the gelu above. Nothing in the book shows it: derive it.
  * Name the inner part u(z) = k (z + c z^3) and t = tanh(u); then gelu(z) = 0.5 z (1 + t).
@@ -29,5 +30,6 @@ double gelu_derivative(double z) {
       "Exercise 1.4: GELU derivative — see chapter 1, section 'Activations and their "
       "derivatives'; edit exercises/01_neuron/gelu_derivative.cpp");
 }
+// [ex1.4-task]
 
 }  // namespace ex

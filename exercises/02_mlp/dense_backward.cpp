@@ -31,7 +31,6 @@ void sigmoid_backward(const nn::Tensor<double>& a, const nn::Tensor<double>& da,
  * Check: x = [[1, 2, 3], [4, 5, 6]], W = [[1, -1], [0, 2], [1, 0]], dy = [[1, 0], [0, 1]]
  *   gives dW = [[1, 4], [2, 5], [3, 6]], db = (1, 1), dx = [[1, 0, 1], [-1, 2, 0]].
  */
-// [ex2.2-task]
 void dense_backward(const nn::Tensor<double>& x, const nn::Tensor<double>& W,
                     const nn::Tensor<double>& dy, nn::Tensor<double>& dx,
                     nn::Tensor<double>& dW, nn::Tensor<double>& db) {
@@ -40,5 +39,6 @@ void dense_backward(const nn::Tensor<double>& x, const nn::Tensor<double>& W,
       "Exercise 2.2: dense backward — see chapter 2, section 'The dense layer'; "
       "edit exercises/02_mlp/dense_backward.cpp");
 }
+// [ex2.2-task]
 
 }  // namespace ex

@@ -20,6 +20,7 @@ void linear_forward(const nn::Tensor<double>& x, const nn::Tensor<double>& W,
     }
 }
 
+// [ex2.4-task]
 /**
  * The backward of linear_forward above: given x: (N, D), W: (U, D) and dy = dL/dy: (N, U),
  * compute dx = dL/dx: (N, D), dW = dL/dW: (U, D) and db = dL/db: (U,).
@@ -38,5 +39,6 @@ void linear_backward(const nn::Tensor<double>& x, const nn::Tensor<double>& W,
       "Exercise 2.4: backward with W stored (U, D) — see chapter 2, section 'The dense layer'; "
       "edit exercises/02_mlp/linear_backward.cpp");
 }
+// [ex2.4-task]
 
 }  // namespace ex

@@ -31,7 +31,6 @@ void or_weights(nn::Tensor<double>& W, nn::Tensor<double>& b) {
  * unit compute OR, the other AND (or_weights above shows how), and let the output
  * fire for "OR and not AND".
  */
-// [ex2.3-task]
 void xor_weights(nn::Tensor<double>& W1, nn::Tensor<double>& b1, nn::Tensor<double>& W2,
                  nn::Tensor<double>& b2) {
   (void)W1, (void)b1, (void)W2, (void)b2;
@@ -39,5 +38,6 @@ void xor_weights(nn::Tensor<double>& W1, nn::Tensor<double>& b1, nn::Tensor<doub
       "Exercise 2.3: XOR by hand — see chapter 2, section 'Why a hidden layer solves XOR'; "
       "edit exercises/02_mlp/xor_by_hand.cpp");
 }
+// [ex2.3-task]
 
 }  // namespace ex

@@ -16,6 +16,7 @@ void swish_forward(const nn::Tensor<double>& x, nn::Tensor<double>& y) {
       y(n, d) = x(n, d) / (1 + std::exp(-x(n, d)));
 }
 
+// [ex3.4-task]
 /**
  * Given x: (N, D) and dy = dL/dy: (N, D), compute dx = dL/dx: (N, D) for swish_forward.
  * Draw the graph: x feeds the product twice, once directly and once through the
@@ -32,5 +33,6 @@ void swish_backward(const nn::Tensor<double>& x, const nn::Tensor<double>& dy,
       "Exercise 3.4: swish backward — see chapter 3, section 'The chain rule on a graph'; "
       "edit exercises/03_backprop/swish_backward.cpp");
 }
+// [ex3.4-task]
 
 }  // namespace ex

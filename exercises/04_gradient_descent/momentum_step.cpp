@@ -26,7 +26,6 @@ void sgd_step(nn::Tensor<double>& w, const nn::Tensor<double>& g, double lr) {
  * Check: w = 1, v = 0, g = 0.5, lr = 0.1, mu = 0.9: v = -0.05, w = 0.95;
  *   a second step with the same g: v = 0.9 * (-0.05) - 0.05 = -0.095, w = 0.855.
  */
-// [ex4.1-task]
 void momentum_step(nn::Tensor<double>& w, nn::Tensor<double>& v, const nn::Tensor<double>& g,
                    double lr, double mu) {
   (void)w, (void)v, (void)g, (void)lr, (void)mu;
@@ -34,5 +33,6 @@ void momentum_step(nn::Tensor<double>& w, nn::Tensor<double>& v, const nn::Tenso
       "Exercise 4.1: momentum step — see chapter 4, section 'Momentum'; "
       "edit exercises/04_gradient_descent/momentum_step.cpp");
 }
+// [ex4.1-task]
 
 }  // namespace ex

@@ -23,6 +23,7 @@ nn::Tensor<double> conv2d_forward(const nn::Tensor<double>& x, const nn::Tensor<
   return z;
 }
 
+// [ex5.2-task]
 /**
  * Given x: (H, Wd) and dz = dL/dz: (Ho, Wo) for the z of conv2d_forward, compute
  *   dW: (K, K) = dL/dW   and   db = dL/db.
@@ -38,5 +39,6 @@ void conv2d_backward_weights(const nn::Tensor<double>& x, const nn::Tensor<doubl
       "Exercise 5.2: convolution weight gradient — see chapter 5, section 'The backward pass "
       "of a convolution'; edit exercises/05_cnn/conv_backward.cpp");
 }
+// [ex5.2-task]
 
 }  // namespace ex

@@ -11,6 +11,7 @@ std::size_t conv_output_size(std::size_t n, std::size_t K, std::size_t S, std::s
   return (n + 2 * P - K) / S + 1;
 }
 
+// [ex5.1-task]
 /**
  * im2col of one image x: (C, H, Wd) for a K x K kernel, stride S and P zeros of
  * padding on every side. Returns cols: (C*K*K, Ho*Wo) with
@@ -27,5 +28,6 @@ nn::Tensor<double> im2col(const nn::Tensor<double>& x, std::size_t K, std::size_
       "Exercise 5.1: im2col — see chapter 5, section 'Convolution as one matrix product: "
       "im2col'; edit exercises/05_cnn/im2col.cpp");
 }
+// [ex5.1-task]
 
 }  // namespace ex

@@ -7,37 +7,39 @@
 
 namespace ex {
 
-// A worked sibling: the forward pass. x: (H, Wd), windows P x P every S pixels
-//   ->  y: (Ho, Wo) with Ho = (H - P)/S + 1, Wo = (Wd - P)/S + 1,
-//   y[oh, ow] = max over i, j < P of x[oh*S + i, ow*S + j]
-nn::Tensor<double> maxpool_forward(const nn::Tensor<double>& x, std::size_t P, std::size_t S) {
-  const std::size_t Ho = (x.shape(0) - P) / S + 1, Wo = (x.shape(1) - P) / S + 1;
+// A worked sibling: the forward pass. x: (H, Wd), windows K x K every S pixels
+//   ->  y: (Ho, Wo) with Ho = (H - K)/S + 1, Wo = (Wd - K)/S + 1,
+//   y[oh, ow] = max over i, j < K of x[oh*S + i, ow*S + j]
+nn::Tensor<double> maxpool_forward(const nn::Tensor<double>& x, std::size_t K, std::size_t S) {
+  const std::size_t Ho = (x.shape(0) - K) / S + 1, Wo = (x.shape(1) - K) / S + 1;
   nn::Tensor<double> y = nn::Tensor<double>::from_shape({Ho, Wo});
   for (std::size_t oh = 0; oh < Ho; ++oh)
     for (std::size_t ow = 0; ow < Wo; ++ow) {
       double m = x(oh * S, ow * S);
-      for (std::size_t i = 0; i < P; ++i)
-        for (std::size_t j = 0; j < P; ++j) m = std::max(m, x(oh * S + i, ow * S + j));
+      for (std::size_t i = 0; i < K; ++i)
+        for (std::size_t j = 0; j < K; ++j) m = std::max(m, x(oh * S + i, ow * S + j));
       y(oh, ow) = m;
     }
   return y;
 }
 
+// [ex6.1-task]
 /**
  * Given x: (H, Wd) and dy = dL/dy: (Ho, Wo) for the y of maxpool_forward, return
  * dx = dL/dx: (H, Wd).
  * y[oh, ow] equals one input of its window, the maximum, and does not change when
  * the others move a little: dy[oh, ow] goes to that input alone (on a tie, to the
- * first maximum in row-major order). When windows overlap (S < P) an input can be
+ * first maximum in row-major order). When windows overlap (S < K) an input can be
  * the maximum of several windows: it then receives the sum of their dy.
- * Check: x = [[1, 3], [4, 2]], P = S = 2, dy = [[5]] gives dx = [[0, 0], [5, 0]].
+ * Check: x = [[1, 3], [4, 2]], K = S = 2, dy = [[5]] gives dx = [[0, 0], [5, 0]].
  */
 nn::Tensor<double> maxpool_backward(const nn::Tensor<double>& x, const nn::Tensor<double>& dy,
-                                    std::size_t P, std::size_t S) {
-  (void)x, (void)dy, (void)P, (void)S;
+                                    std::size_t K, std::size_t S) {
+  (void)x, (void)dy, (void)K, (void)S;
   throw nn::not_implemented(
       "Exercise 6.1: max-pool backward — see chapter 6, section 'Max pooling'; "
       "edit exercises/06_pooling/maxpool_backward.cpp");
 }
+// [ex6.1-task]
 
 }  // namespace ex

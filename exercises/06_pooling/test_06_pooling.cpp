@@ -7,12 +7,12 @@
 
 // The functions under test, defined in exercises/06_pooling/ (or solutions/06_pooling/).
 namespace ex {
-nn::Tensor<double> maxpool_forward(const nn::Tensor<double>& x, std::size_t P, std::size_t S);
+nn::Tensor<double> maxpool_forward(const nn::Tensor<double>& x, std::size_t K, std::size_t S);
 nn::Tensor<double> maxpool_backward(const nn::Tensor<double>& x, const nn::Tensor<double>& dy,
-                                    std::size_t P, std::size_t S);
-nn::Tensor<double> l2pool_forward(const nn::Tensor<double>& x, std::size_t P, std::size_t S);
+                                    std::size_t K, std::size_t S);
+nn::Tensor<double> l2pool_forward(const nn::Tensor<double>& x, std::size_t K, std::size_t S);
 nn::Tensor<double> l2pool_backward(const nn::Tensor<double>& x, const nn::Tensor<double>& dy,
-                                   std::size_t P, std::size_t S);
+                                   std::size_t K, std::size_t S);
 }  // namespace ex
 
 using nn::test::check_close;
@@ -30,7 +30,7 @@ TEST_SUITE("ex6.1") {
   }
 
   TEST_CASE("overlapping windows add up the gradients of a shared maximum") {
-    // P = 3, S = 2 on 5x5: the centre 9 is the maximum of all four windows
+    // K = 3, S = 2 on 5x5: the centre 9 is the maximum of all four windows
     const nn::Tensor<double> x = {{1, 2, 3, 2, 1},
                                   {2, 4, 5, 4, 2},
                                   {3, 5, 9, 5, 3},
@@ -59,22 +59,22 @@ TEST_SUITE("ex6.1") {
   TEST_CASE("max-pool backward agrees with the library's MaxPool2D") {
     nn::Generator rng(61);
     for (auto [size, step] : {std::pair<std::size_t, std::size_t>{2, 2}, {3, 2}, {2, 1}, {3, 3}}) {
-      const std::size_t P = size, S = step;  // named copies: doctest's CAPTURE cannot take a binding
-      CAPTURE(P);
+      const std::size_t K = size, S = step;  // named copies: doctest's CAPTURE cannot take a binding
+      CAPTURE(K);
       CAPTURE(S);
       const nn::Tensor<double> x = random_tensor({7, 8}, rng);
-      const std::size_t Ho = (7 - P) / S + 1, Wo = (8 - P) / S + 1;
+      const std::size_t Ho = (7 - K) / S + 1, Wo = (8 - K) / S + 1;
       const nn::Tensor<double> dy = random_tensor({Ho, Wo}, rng);
 
       // the library's layer on the same numbers, as a batch of one single-channel image
-      nn::MaxPool2D<double> pool(P, S);
+      nn::MaxPool2D<double> pool(K, S);
       pool.build({1, 7, 8}, rng);
       const nn::Tensor<double> x4 = xt::reshape_view(x, nn::Shape{1, 1, 7, 8});
       const nn::Tensor<double> dy4 = xt::reshape_view(dy, nn::Shape{1, 1, Ho, Wo});
       const nn::Tensor<double> y = xt::reshape_view(pool.forward(x4), nn::Shape{Ho, Wo});
       const nn::Tensor<double> dx = xt::reshape_view(pool.backward(dy4), nn::Shape{7, 8});
-      check_close("y", ex::maxpool_forward(x, P, S), y);
-      check_close("dx", ex::maxpool_backward(x, dy, P, S), dx);
+      check_close("y", ex::maxpool_forward(x, K, S), y);
+      check_close("dx", ex::maxpool_backward(x, dy, K, S), dx);
     }
   }
 }
@@ -91,17 +91,17 @@ TEST_SUITE("ex6.2") {
   TEST_CASE("L2 pooling backward agrees with central differences, windows apart and overlapping") {
     nn::Generator rng(62);
     for (auto [size, step] : {std::pair<std::size_t, std::size_t>{2, 2}, {3, 2}, {2, 1}, {3, 3}}) {
-      const std::size_t P = size, S = step;  // named copies: CAPTURE cannot take a binding
-      CAPTURE(P);
+      const std::size_t K = size, S = step;  // named copies: CAPTURE cannot take a binding
+      CAPTURE(K);
       CAPTURE(S);
       const nn::Tensor<double> x = random_tensor({7, 8}, rng);
-      const std::size_t Ho = (7 - P) / S + 1, Wo = (8 - P) / S + 1;
+      const std::size_t Ho = (7 - K) / S + 1, Wo = (8 - K) / S + 1;
       const nn::Tensor<double> dy = random_tensor({Ho, Wo}, rng);
       // L = sum y dy, so dL/dy = dy
       auto loss = [&](const nn::Tensor<double>& at) {
-        return double(xt::sum(ex::l2pool_forward(at, P, S) * dy)());
+        return double(xt::sum(ex::l2pool_forward(at, K, S) * dy)());
       };
-      check_close("dx", ex::l2pool_backward(x, dy, P, S), nn::test::central_differences(loss, x),
+      check_close("dx", ex::l2pool_backward(x, dy, K, S), nn::test::central_differences(loss, x),
                   1e-7);
     }
   }

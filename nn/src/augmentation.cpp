@@ -50,14 +50,15 @@ const Tensor<T>& RandomWarp<T>::forward(const Tensor<T>& x) {
     std::copy(x.data(), x.data() + x.size(), y_.data());
     return y_;
   }
-  const std::size_t N = x.shape(0), C = x.shape(1), H = x.shape(2), Wd = x.shape(3), P = H * Wd;
+  const std::size_t N = x.shape(0), C = x.shape(1), H = x.shape(2), Wd = x.shape(3);
+  const std::size_t pixels = H * Wd;
   maps_.resize(N);
   for (std::size_t n = 0; n < N; ++n) {
     maps_[n] = draw(H, Wd, rng_);  // a new transform for every image of every batch
     for (std::size_t c = 0; c < C; ++c) {
-      const T* xp = x.data() + (n * C + c) * P;
-      T* yp = y_.data() + (n * C + c) * P;
-      for (std::size_t p = 0; p < P; ++p) yp[p] = maps_[n][p] < 0 ? T(0) : xp[maps_[n][p]];
+      const T* xp = x.data() + (n * C + c) * pixels;
+      T* yp = y_.data() + (n * C + c) * pixels;
+      for (std::size_t p = 0; p < pixels; ++p) yp[p] = maps_[n][p] < 0 ? T(0) : xp[maps_[n][p]];
     }
   }
   return y_;
@@ -72,14 +73,14 @@ const Tensor<T>& RandomWarp<T>::backward(const Tensor<T>& dy) {
     std::copy(dy.data(), dy.data() + dy.size(), dx_.data());
     return dx_;
   }
-  const std::size_t N = dy.shape(0), C = dy.shape(1), P = dy.shape(2) * dy.shape(3);
+  const std::size_t N = dy.shape(0), C = dy.shape(1), pixels = dy.shape(2) * dy.shape(3);
   dx_.fill(T(0));
   for (std::size_t n = 0; n < N; ++n)
     for (std::size_t c = 0; c < C; ++c) {
-      const T* dyp = dy.data() + (n * C + c) * P;
-      T* dxp = dx_.data() + (n * C + c) * P;
+      const T* dyp = dy.data() + (n * C + c) * pixels;
+      T* dxp = dx_.data() + (n * C + c) * pixels;
       // y[p] = x[src[p]]  =>  dx[src[p]] += dy[p] (a source pixel may feed several outputs)
-      for (std::size_t p = 0; p < P; ++p)
+      for (std::size_t p = 0; p < pixels; ++p)
         if (maps_[n][p] >= 0) dxp[maps_[n][p]] += dyp[p];
     }
   return dx_;

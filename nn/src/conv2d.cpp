@@ -267,30 +267,32 @@ const Tensor<T>& Conv2D<T>::forward(const Tensor<T>& x) {
   check_shape(this->name(), "b", b, {F_});
   N_ = x.shape(0);
   if (direct()) return forward_direct(x);
-  const std::size_t F = F_, CKK = g_.patch_size(), P = g_.out_pixels(), NP = N_ * P;
-  resize_if_needed(cols_, {CKK, NP});
-  resize_if_needed(z_, {F, NP});
+  // HoWo: the Ho*Wo positions of one output map; NHoWo: those of the whole batch.
+  const std::size_t F = F_, CKK = g_.patch_size(), HoWo = g_.out_pixels(), NHoWo = N_ * HoWo;
+  resize_if_needed(cols_, {CKK, NHoWo});
+  resize_if_needed(z_, {F, NHoWo});
   resize_if_needed(a_, {N_, F, g_.Ho, g_.Wo});
 
-  // Image n fills columns n*P .. n*P + P - 1 of cols: one matrix for the whole batch.
-  // Each chunk of images [n0, n1), i.e. the columns n0*P .. n1*P - 1, is one task;
+  // Image n fills columns n*HoWo .. n*HoWo + HoWo - 1 of cols: one matrix for the whole batch.
+  // Each chunk of images [n0, n1), i.e. the columns n0*HoWo .. n1*HoWo - 1, is one task;
   // fixed chunks compute every number the same way for any thread count.
   const std::size_t image = g_.C * g_.H * g_.Wd;
   parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t) {
-    for (std::size_t n = n0; n < n1; ++n) im2col(x.data() + n * image, g_, cols_.data() + n * P, NP);
+    for (std::size_t n = n0; n < n1; ++n)
+      im2col(x.data() + n * image, g_, cols_.data() + n * HoWo, NHoWo);
 
     // z = W · cols, with W viewed as (F, C*K*K): this slice's columns
-    gemm(false, false, F, (n1 - n0) * P, CKK, T(1), W.data(), CKK, cols_.data() + n0 * P, NP, T(0),
-         z_.data() + n0 * P, NP);
+    gemm(false, false, F, (n1 - n0) * HoWo, CKK, T(1), W.data(), CKK, cols_.data() + n0 * HoWo,
+         NHoWo, T(0), z_.data() + n0 * HoWo, NHoWo);
 
-    // a[n, f, :] = f(z[f, n*P : n*P + P] + b[f]): from filter-major to NCHW
+    // a[n, f, :] = f(z[f, n*HoWo : n*HoWo + HoWo] + b[f]): from filter-major to NCHW
     for_activation(act_, [&](Activation act) {
       for (std::size_t n = n0; n < n1; ++n) {
         for (std::size_t f = 0; f < F; ++f) {
-          const T* zp = z_.data() + f * NP + n * P;
-          T* ap = a_.data() + (n * F + f) * P;
+          const T* zp = z_.data() + f * NHoWo + n * HoWo;
+          T* ap = a_.data() + (n * F + f) * HoWo;
           const T bf = b(f);
-          for (std::size_t p = 0; p < P; ++p) ap[p] = activate(act, zp[p] + bf);
+          for (std::size_t p = 0; p < HoWo; ++p) ap[p] = activate(act, zp[p] + bf);
         }
       }
     });
@@ -304,45 +306,47 @@ const Tensor<T>& Conv2D<T>::forward(const Tensor<T>& x) {
 template <class T>
 const Tensor<T>& Conv2D<T>::backward(const Tensor<T>& da) {
   this->check_grad(da, a_);
-  const std::size_t F = F_, CKK = g_.patch_size(), P = g_.out_pixels(), NP = N_ * P;
-  resize_if_needed(dz_, {F, NP});
+  const std::size_t F = F_, CKK = g_.patch_size(), HoWo = g_.out_pixels(), NHoWo = N_ * HoWo;
+  resize_if_needed(dz_, {F, NHoWo});
 
   const std::size_t chunks = (N_ + batch_chunk - 1) / batch_chunk;
   resize_if_needed(dW_parts_, {chunks, F, CKK});
   resize_if_needed(db_parts_, {chunks, F});
   if (this->input_gradient_) {
-    if (!direct()) resize_if_needed(dcols_, {CKK, NP});
+    if (!direct()) resize_if_needed(dcols_, {CKK, NHoWo});
     resize_batch_if_needed(dx_, N_, this->in_shape_);
   }
   // Each chunk of images [n0, n1) computes its own share t of dW and db.
   if (direct()) backward_direct(da);
   else parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {
-    const std::size_t cols = (n1 - n0) * P;  // this slice's columns start at n0*P
+    const std::size_t cols = (n1 - n0) * HoWo;  // this slice's columns start at n0*HoWo
     // a = f(z)  =>  dz = da ⊙ f'(z), gathered from NCHW into (F, N*Ho*Wo) like z
     for_activation(act_, [&](Activation act) {
       for (std::size_t n = n0; n < n1; ++n) {
         for (std::size_t f = 0; f < F; ++f) {
-          const T* ap = a_.data() + (n * F + f) * P;
-          const T* dap = da.data() + (n * F + f) * P;
-          T* dzp = dz_.data() + f * NP + n * P;
-          for (std::size_t p = 0; p < P; ++p) dzp[p] = dap[p] * derivative_from_output(act, ap[p]);
+          const T* ap = a_.data() + (n * F + f) * HoWo;
+          const T* dap = da.data() + (n * F + f) * HoWo;
+          T* dzp = dz_.data() + f * NHoWo + n * HoWo;
+          for (std::size_t p = 0; p < HoWo; ++p)
+            dzp[p] = dap[p] * derivative_from_output(act, ap[p]);
         }
       }
     });
     // z[f, :] = (W · cols)[f, :] + b[f]  =>  db[f] = sum of row f of dz (all images, all positions)
-    for (std::size_t f = 0; f < F; ++f) db_parts_(t, f) = sum(dz_.data() + f * NP + n0 * P, cols);
+    for (std::size_t f = 0; f < F; ++f)
+      db_parts_(t, f) = sum(dz_.data() + f * NHoWo + n0 * HoWo, cols);
     // z = W · cols  =>  dW = dz · colsᵀ   (F, N*Ho*Wo)·(N*Ho*Wo, C*K*K)
-    gemm(false, true, F, CKK, cols, T(1), dz_.data() + n0 * P, NP, cols_.data() + n0 * P, NP, T(0),
-         &dW_parts_(t, 0, 0), CKK);
+    gemm(false, true, F, CKK, cols, T(1), dz_.data() + n0 * HoWo, NHoWo, cols_.data() + n0 * HoWo,
+         NHoWo, T(0), &dW_parts_(t, 0, 0), CKK);
     if (!this->input_gradient_) return;  // rule 6: nobody reads dx
     // z = W · cols  =>  dcols = Wᵀ · dz    (C*K*K, F)·(F, N*Ho*Wo)
-    gemm(true, false, CKK, cols, F, T(1), W.data(), CKK, dz_.data() + n0 * P, NP, T(0),
-         dcols_.data() + n0 * P, NP);
+    gemm(true, false, CKK, cols, F, T(1), W.data(), CKK, dz_.data() + n0 * HoWo, NHoWo, T(0),
+         dcols_.data() + n0 * HoWo, NHoWo);
     // cols = im2col(x)  =>  dx = col2im(dcols): each pixel sums the gradients of its copies
     const std::size_t image = g_.C * g_.H * g_.Wd;
     std::fill(dx_.data() + n0 * image, dx_.data() + n1 * image, T(0));
     for (std::size_t n = n0; n < n1; ++n)
-      col2im(dcols_.data() + n * P, g_, NP, dx_.data() + n * image);
+      col2im(dcols_.data() + n * HoWo, g_, NHoWo, dx_.data() + n * image);
   });
   // Gradients accumulate (contract rule 4): add every chunk's share, in chunk order,
   // so the sum is the same for any number of threads.
@@ -366,7 +370,7 @@ bool Conv2D<T>::direct() const {
 // x: (N, 1, H, Wd) -> a: (N, F, Ho, Wo), one conv_direct_forward per image
 template <class T>
 const Tensor<T>& Conv2D<T>::forward_direct(const Tensor<T>& x) {
-  const std::size_t F = F_, P = g_.out_pixels(), image = g_.H * g_.Wd;
+  const std::size_t F = F_, HoWo = g_.out_pixels(), image = g_.H * g_.Wd;
   resize_if_needed(x_, x.shape());
   resize_if_needed(a_, {N_, F, g_.Ho, g_.Wo});
   resize_if_needed(wide_, {(N_ + batch_chunk - 1) / batch_chunk, image});
@@ -374,7 +378,7 @@ const Tensor<T>& Conv2D<T>::forward_direct(const Tensor<T>& x) {
     std::copy(x.data() + n0 * image, x.data() + n1 * image, x_.data() + n0 * image);  // for dW
     for (std::size_t n = n0; n < n1; ++n)
       conv_direct_forward(x.data() + n * image, g_, W.data(), b.data(), F, act_, &wide_(t, 0),
-                          a_.data() + n * F * P);
+                          a_.data() + n * F * HoWo);
   });
   return a_;
 }
@@ -383,7 +387,7 @@ const Tensor<T>& Conv2D<T>::forward_direct(const Tensor<T>& x) {
 // per chunk, not per thread, so the sums are the same for any number of threads.
 template <class T>
 void Conv2D<T>::backward_direct(const Tensor<T>& da) {
-  const std::size_t F = F_, KK = K_ * K_, P = g_.out_pixels(), image = g_.H * g_.Wd;
+  const std::size_t F = F_, KK = K_ * K_, HoWo = g_.out_pixels(), image = g_.H * g_.Wd;
   const std::size_t chunks = dW_parts_.shape(0), lanes = direct_lanes;
   resize_if_needed(direct_acc_, {chunks, F, KK + 1, lanes});
   resize_if_needed(wide_, {chunks, image});
@@ -393,8 +397,8 @@ void Conv2D<T>::backward_direct(const Tensor<T>& da) {
     T* dx = this->input_gradient_ ? dx_.data() : nullptr;
     if (dx) std::fill(dx + n0 * image, dx + n1 * image, T(0));
     for (std::size_t n = n0; n < n1; ++n)
-      conv_direct_backward(x_.data() + n * image, a_.data() + n * F * P, da.data() + n * F * P,
-                           g_, W.data(), F, act_, &wide_(t, 0), acc,
+      conv_direct_backward(x_.data() + n * image, a_.data() + n * F * HoWo,
+                           da.data() + n * F * HoWo, g_, W.data(), F, act_, &wide_(t, 0), acc,
                            dx ? dx + n * image : nullptr);
     // the lanes' partial sums of this slice, summed: its share of dW and db
     for (std::size_t f = 0; f < F; ++f) {

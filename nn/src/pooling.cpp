@@ -11,11 +11,11 @@ namespace nn {
 // [pool-build]
 namespace {
 // Checks a pooling layer's per-example shape and returns its sizes ('valid' windows).
-ConvGeometry pool_geometry(const std::string& where, const Shape& in_shape, std::size_t P,
+ConvGeometry pool_geometry(const std::string& where, const Shape& in_shape, std::size_t K,
                            std::size_t S) {
-  const std::string expected = "(C, H, Wd) with H, Wd >= pool size " + std::to_string(P);
+  const std::string expected = "(C, H, Wd) with H, Wd >= pool size " + std::to_string(K);
   if (in_shape.size() != 3) throw shape_error(where, expected, in_shape);
-  const ConvGeometry g = conv_geometry(in_shape[0], in_shape[1], in_shape[2], P, S, Padding::valid);
+  const ConvGeometry g = conv_geometry(in_shape[0], in_shape[1], in_shape[2], K, S, Padding::valid);
   if (g.Ho == 0 || g.Wo == 0) throw shape_error(where, expected, in_shape);
   return g;
 }
@@ -28,13 +28,13 @@ void check_pool_arguments(const char* kind, std::size_t pool_size) {
 
 template <class T>
 MaxPool2D<T>::MaxPool2D(std::size_t pool_size, std::size_t stride)
-    : P_(pool_size), S_(stride == 0 ? pool_size : stride) {
+    : K_(pool_size), S_(stride == 0 ? pool_size : stride) {
   check_pool_arguments("max_pooling2d", pool_size);
 }
 
 template <class T>
 Shape MaxPool2D<T>::build(const Shape& in_shape, Generator&) {
-  g_ = pool_geometry(this->name() + " build", in_shape, P_, S_);
+  g_ = pool_geometry(this->name() + " build", in_shape, K_, S_);
   this->in_shape_ = in_shape;
   return {g_.C, g_.Ho, g_.Wo};
 }
@@ -42,20 +42,20 @@ Shape MaxPool2D<T>::build(const Shape& in_shape, Generator&) {
 
 // [maxpool-forward]
 // One plane x[n, c]: (H, Wd)  ->  y[n, c]: (Ho, Wo), and each maximum's flat index into x.
-//   y[oh, ow] = max over i, j < P of x[oh*S + i, ow*S + j]
+//   y[oh, ow] = max over i, j < K of x[oh*S + i, ow*S + j]
 // `plane` is the index of x[n, c, 0, 0] in the whole batch. `Size` is std::size_t, or a
 // compile-time constant for the common 2x2 window, whose loops then unroll into
 // straight-line code without branches.
 template <class T, class Size>
 void maxpool_plane(const T* x, T* y, std::size_t* argmax, std::size_t plane, std::size_t Wd,
-                   std::size_t Ho, std::size_t Wo, Size P, Size S) {
+                   std::size_t Ho, std::size_t Wo, Size K, Size S) {
   for (std::size_t oh = 0; oh < Ho; ++oh) {
     for (std::size_t ow = 0; ow < Wo; ++ow) {
       const std::size_t corner = oh * S * Wd + ow * S;  // the window's top-left pixel
       T max = x[corner];
       std::size_t best = corner;
-      for (std::size_t i = 0; i < P; ++i) {
-        for (std::size_t j = 0; j < P; ++j) {
+      for (std::size_t i = 0; i < K; ++i) {
+        for (std::size_t j = 0; j < K; ++j) {
           const std::size_t k = corner + i * Wd + j;  // x[oh*S + i, ow*S + j]
           best = x[k] > max ? k : best;  // strictly greater: on a tie the first maximum stays
           max = std::max(max, x[k]);
@@ -67,7 +67,7 @@ void maxpool_plane(const T* x, T* y, std::size_t* argmax, std::size_t plane, std
   }
 }
 
-// x: (N, C, H, Wd)  ->  y: (N, C, Ho, Wo),  Ho = (H - P)/S + 1, Wo = (Wd - P)/S + 1
+// x: (N, C, H, Wd)  ->  y: (N, C, Ho, Wo),  Ho = (H - K)/S + 1, Wo = (Wd - K)/S + 1
 template <class T>
 const Tensor<T>& MaxPool2D<T>::forward(const Tensor<T>& x) {
   this->check_input(x);
@@ -81,8 +81,8 @@ const Tensor<T>& MaxPool2D<T>::forward(const Tensor<T>& x) {
       const T* xq = x.data() + q * H * Wd;
       T* yq = y_.data() + q * Ho * Wo;
       std::size_t* aq = argmax_.data() + q * Ho * Wo;
-      if (P_ == 2 && S_ == 2) maxpool_plane(xq, yq, aq, q * H * Wd, Wd, Ho, Wo, two{}, two{});
-      else maxpool_plane(xq, yq, aq, q * H * Wd, Wd, Ho, Wo, P_, S_);
+      if (K_ == 2 && S_ == 2) maxpool_plane(xq, yq, aq, q * H * Wd, Wd, Ho, Wo, two{}, two{});
+      else maxpool_plane(xq, yq, aq, q * H * Wd, Wd, Ho, Wo, K_, S_);
     }
   });
   return y_;
@@ -96,7 +96,7 @@ const Tensor<T>& MaxPool2D<T>::backward(const Tensor<T>& dy) {
   this->check_grad(dy, y_);
   resize_batch_if_needed(dx_, dy.shape(0), this->in_shape_);
   // y = x[argmax]  =>  dy/dx is 1 at the argmax and 0 elsewhere in the window;
-  // += because overlapping windows (S < P) can share a maximum.
+  // += because overlapping windows (S < K) can share a maximum.
   // A maximum lies in its output's own (n, c) plane, so threads take slices of planes.
   const std::size_t in_plane = g_.H * g_.Wd, out_plane = g_.Ho * g_.Wo;
   const T* dyp = dy.data();
@@ -111,26 +111,26 @@ const Tensor<T>& MaxPool2D<T>::backward(const Tensor<T>& dy) {
 
 template <class T>
 AvgPool2D<T>::AvgPool2D(std::size_t pool_size, std::size_t stride)
-    : P_(pool_size), S_(stride == 0 ? pool_size : stride) {
+    : K_(pool_size), S_(stride == 0 ? pool_size : stride) {
   check_pool_arguments("average_pooling2d", pool_size);
 }
 
 template <class T>
 Shape AvgPool2D<T>::build(const Shape& in_shape, Generator&) {
-  g_ = pool_geometry(this->name() + " build", in_shape, P_, S_);
+  g_ = pool_geometry(this->name() + " build", in_shape, K_, S_);
   this->in_shape_ = in_shape;
   return {g_.C, g_.Ho, g_.Wo};
 }
 
 // [avgpool-forward]
-// x: (N, C, H, Wd)  ->  y: (N, C, Ho, Wo),  Ho = (H - P)/S + 1, Wo = (Wd - P)/S + 1
-//   y[n, c, oh, ow] = 1/P² · sum over i, j < P of x[n, c, oh*S + i, ow*S + j]
+// x: (N, C, H, Wd)  ->  y: (N, C, Ho, Wo),  Ho = (H - K)/S + 1, Wo = (Wd - K)/S + 1
+//   y[n, c, oh, ow] = 1/K² · sum over i, j < K of x[n, c, oh*S + i, ow*S + j]
 template <class T>
 const Tensor<T>& AvgPool2D<T>::forward(const Tensor<T>& x) {
   this->check_input(x);
   N_ = x.shape(0);
-  const std::size_t P = P_, S = S_, H = g_.H, Wd = g_.Wd, Ho = g_.Ho, Wo = g_.Wo;
-  const T scale = T(1) / static_cast<T>(P * P);
+  const std::size_t K = K_, S = S_, H = g_.H, Wd = g_.Wd, Ho = g_.Ho, Wo = g_.Wo;
+  const T scale = T(1) / static_cast<T>(K * K);
   resize_if_needed(y_, {N_, g_.C, Ho, Wo});
   // One output row at a time, the innermost loop along the row (as in max pooling).
   for (std::size_t q = 0; q < N_ * g_.C; ++q) {  // one (n, c) plane at a time
@@ -138,9 +138,9 @@ const Tensor<T>& AvgPool2D<T>::forward(const Tensor<T>& x) {
     for (std::size_t oh = 0; oh < Ho; ++oh) {
       T* y_row = y_.data() + (q * Ho + oh) * Wo;
       for (std::size_t ow = 0; ow < Wo; ++ow) y_row[ow] = T(0);
-      for (std::size_t i = 0; i < P; ++i) {
+      for (std::size_t i = 0; i < K; ++i) {
         const T* x_row = xp + (oh * S + i) * Wd;  // x[n, c, oh*S + i, :]
-        for (std::size_t j = 0; j < P; ++j)
+        for (std::size_t j = 0; j < K; ++j)
           for (std::size_t ow = 0; ow < Wo; ++ow) y_row[ow] += x_row[ow * S + j];
       }
       for (std::size_t ow = 0; ow < Wo; ++ow) y_row[ow] *= scale;
@@ -155,19 +155,19 @@ const Tensor<T>& AvgPool2D<T>::forward(const Tensor<T>& x) {
 template <class T>
 const Tensor<T>& AvgPool2D<T>::backward(const Tensor<T>& dy) {
   this->check_grad(dy, y_);
-  const std::size_t P = P_, S = S_, H = g_.H, Wd = g_.Wd, Ho = g_.Ho, Wo = g_.Wo;
-  const T scale = T(1) / static_cast<T>(P * P);
+  const std::size_t K = K_, S = S_, H = g_.H, Wd = g_.Wd, Ho = g_.Ho, Wo = g_.Wo;
+  const T scale = T(1) / static_cast<T>(K * K);
   resize_batch_if_needed(dx_, N_, this->in_shape_);
   dx_.fill(T(0));
-  // y = 1/P² · sum of the window  =>  dy/dx = 1/P² for each input of the window;
-  // += because overlapping windows (S < P) share inputs.
+  // y = 1/K² · sum of the window  =>  dy/dx = 1/K² for each input of the window;
+  // += because overlapping windows (S < K) share inputs.
   for (std::size_t q = 0; q < N_ * g_.C; ++q) {
     T* dxp = dx_.data() + q * H * Wd;
     for (std::size_t oh = 0; oh < Ho; ++oh) {
       const T* dy_row = dy.data() + (q * Ho + oh) * Wo;
-      for (std::size_t i = 0; i < P; ++i) {
+      for (std::size_t i = 0; i < K; ++i) {
         T* dx_row = dxp + (oh * S + i) * Wd;  // dx[n, c, oh*S + i, :]
-        for (std::size_t j = 0; j < P; ++j)
+        for (std::size_t j = 0; j < K; ++j)
           for (std::size_t ow = 0; ow < Wo; ++ow) dx_row[ow * S + j] += dy_row[ow] * scale;
       }
     }

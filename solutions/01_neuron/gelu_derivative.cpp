@@ -16,6 +16,7 @@ double gelu(double z) {
   return 0.5 * z * (1 + std::tanh(k * (z + c * z * z * z)));
 }
 
+// [ex1.4-task]
 /**
  * The derivative gelu'(z) of the gelu above. Nothing in the book shows it: derive it.
  * Name the inner part u(z) = k (z + c z^3) and t = tanh(u); then gelu(z) = 0.5 z (1 + t).
@@ -29,5 +30,6 @@ double gelu_derivative(double z) {
   // gelu = 0.5 z (1 + t): product rule, then t' = (1 - t^2) u' with u' = k (1 + 3 c z^2)
   return 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * k * (1 + 3 * c * z * z);
 }
+// [ex1.4-task]
 
 }  // namespace ex

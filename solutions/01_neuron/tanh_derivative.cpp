@@ -10,6 +10,7 @@ namespace ex {
 // A worked sibling: leaky ReLU and its derivative, slope 0.01 left of the kink.
 double leaky_relu_derivative(double z) { return z > 0 ? 1 : 0.01; }
 
+// [ex1.2-task]
 /**
  * The derivative of tanh(z) = (e^z - e^{-z}) / (e^z + e^{-z}).
  * Use the quotient rule, then write the result using tanh(z) itself.
@@ -20,5 +21,6 @@ double tanh_derivative(double z) {
   const double t = std::tanh(z);
   return 1 - t * t;
 }
+// [ex1.2-task]
 
 }  // namespace ex

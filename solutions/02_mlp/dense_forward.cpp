@@ -27,7 +27,6 @@ void sigmoid_forward(const nn::Tensor<double>& z, nn::Tensor<double>& a) {
  * Check: x = [[1, 2, 3]], W = [[1, -1], [0, 2], [1, 0]], b = (0.5, -0.5) gives
  *   y = [[1 + 0 + 3 + 0.5, -1 + 4 + 0 - 0.5]] = [[4.5, 2.5]].
  */
-// [ex2.1-task]
 void dense_forward(const nn::Tensor<double>& x, const nn::Tensor<double>& W,
                    const nn::Tensor<double>& b, nn::Tensor<double>& y) {
   const std::size_t N = x.shape(0), D = x.shape(1), U = W.shape(1);
@@ -38,5 +37,6 @@ void dense_forward(const nn::Tensor<double>& x, const nn::Tensor<double>& W,
       y(n, u) = sum;
     }
 }
+// [ex2.1-task]
 
 }  // namespace ex

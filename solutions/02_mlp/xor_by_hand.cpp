@@ -31,7 +31,6 @@ void or_weights(nn::Tensor<double>& W, nn::Tensor<double>& b) {
  * unit compute OR, the other AND (or_weights above shows how), and let the output
  * fire for "OR and not AND".
  */
-// [ex2.3-task]
 void xor_weights(nn::Tensor<double>& W1, nn::Tensor<double>& b1, nn::Tensor<double>& W2,
                  nn::Tensor<double>& b2) {
   // hidden unit 0 is OR: h0 = sigmoid(20 x1 + 20 x2 - 10), near 1 once one input is 1
@@ -50,5 +49,6 @@ void xor_weights(nn::Tensor<double>& W1, nn::Tensor<double>& b1, nn::Tensor<doub
   W2(1, 0) = -20;
   b2(0) = -10;
 }
+// [ex2.3-task]
 
 }  // namespace ex

@@ -38,7 +38,6 @@ void rmsprop_step(nn::Tensor<double>& w, nn::Tensor<double>& s, const nn::Tensor
  * Check: w = 1, g = 0.5, defaults: t = 1, m = 0.05, v = 0.00025, m_hat = 0.5,
  *   v_hat = 0.25, w = 1 - 0.001 * 0.5 / (0.5 + 1e-7) = 0.999; the same g again gives 0.998.
  */
-// [ex4.2-task]
 void adam_step(nn::Tensor<double>& w, nn::Tensor<double>& m, nn::Tensor<double>& v, long& t,
                const nn::Tensor<double>& g, double lr = 1e-3, double beta_1 = 0.9,
                double beta_2 = 0.999, double epsilon = 1e-7) {
@@ -53,5 +52,6 @@ void adam_step(nn::Tensor<double>& w, nn::Tensor<double>& m, nn::Tensor<double>&
     w.data()[i] -= lr * m_hat / (std::sqrt(v_hat) + epsilon);  // w <- w - lr m^ / (sqrt(v^) + eps)
   }
 }
+// [ex4.2-task]
 
 }  // namespace ex

@@ -14,15 +14,15 @@
  * | version         | uint32                        | 2 (version 1 files, weights only, still load) |
  * | scalar size     | uint32                        | 4 (float) or 8 (double)               |
  * | architecture    | uint32 length, then the text  | one line per layer: name, kind, activation, input and output shape |
- * | parameter count | uint64                        | `P`                                   |
- * | `P` times:      |                               |                                       |
+ * | parameter count | uint64                        | `n`                                   |
+ * | `n` times:      |                               |                                       |
  * | - layer name    | uint32 length, then the bytes | e.g. `dense_1`                        |
  * | - param name    | uint32 length, then the bytes | e.g. `W`                              |
  * | - rank          | uint32                        | `R`                                   |
  * | - dims          | `R` uint64                    | e.g. `576, 64`                        |
  * | - values        | product of the dims, scalars  | IEEE 754, row-major                   |
  * | optimizer       | uint32 length, then the name  | `rmsprop`; empty if not compiled      |
- * | slot count      | uint64                        | `S`, then per slot: uint64 count of parameters, then per parameter a uint64 length and the values |
+ * | slot count      | uint64                        | `m`, then per slot: uint64 count of parameters, then per parameter a uint64 length and the values |
  * | step counts     | uint64 count, then int64s     | Adam's `t` per parameter              |
  * | epoch, batch    | uint64, uint64                | epochs done; batches done in the next |
  * | generator       | uint32 length, then the text  | `nn::Generator::state()`              |

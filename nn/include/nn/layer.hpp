@@ -65,7 +65,9 @@ class Layer {
   /// @brief Rule 1: checks the per-example input shape, creates parameters, returns the output shape.
   virtual Shape build(const Shape& in_shape, Generator& rng) = 0;
   /// @brief Rule 2: `y = f(x)`; caches what backward needs.
+  // [layer-forward]
   virtual const Tensor<T>& forward(const Tensor<T>& x) = 0;
+  // [layer-forward]
   /// @brief Rule 3 and 4: returns `dx`, adds parameter gradients.
   virtual const Tensor<T>& backward(const Tensor<T>& dy) = 0;
   /// @brief Rule 5: trainable tensors and their gradients (none by default).

@@ -11,76 +11,76 @@
 namespace nn {
 
 /**
- * @brief Max pooling: each output is the largest input in its `P x P` window.
+ * @brief Max pooling: each output is the largest input in its `K x K` window.
  *
- * \f[ y_{c, o_h, o_w} = \max_{0 \le i, j < P} x_{c,\; o_h S + i,\; o_w S + j} \f]
- * with 'valid' windows only: \f$ H_o = \lfloor (H - P)/S \rfloor + 1 \f$, likewise \f$ W_o \f$.
+ * \f[ y_{c, o_h, o_w} = \max_{0 \le i, j < K} x_{c,\; o_h S + i,\; o_w S + j} \f]
+ * with 'valid' windows only: \f$ H_o = \lfloor (H - K)/S \rfloor + 1 \f$, likewise \f$ W_o \f$.
  *
  * Shapes: `x` is `(N, C, H, Wd)`, `y` is `(N, C, Ho, Wo)`. No parameters.
  * Follows the layer contract (`nn::Layer`): forward remembers where each
  * maximum was (a flat index into `x`); backward sends each \f$ dy \f$ to that
- * input alone, adding where windows overlap (\f$ S < P \f$). On a tie the first
+ * input alone, adding where windows overlap (\f$ S < K \f$). On a tie the first
  * maximum in row-major order wins.
  * @ingroup ch06
  */
 template <class T = float>
 class MaxPool2D : public Layer<T> {
  public:
-  /// @param pool_size \f$ P \f$, the window's height and width
-  /// @param stride    \f$ S \f$, the step between windows; 0 means \f$ S = P \f$ (no overlap)
+  /// @param pool_size \f$ K \f$, the window's height and width
+  /// @param stride    \f$ S \f$, the step between windows; 0 means \f$ S = K \f$ (no overlap)
   explicit MaxPool2D(std::size_t pool_size = 2, std::size_t stride = 0);
 
   std::string kind() const override { return "max_pooling2d"; }
-  /// @brief Expects `(C, H, Wd)` with \f$ H, W_d \ge P \f$; returns `(C, Ho, Wo)`.
+  /// @brief Expects `(C, H, Wd)` with \f$ H, W_d \ge K \f$; returns `(C, Ho, Wo)`.
   Shape build(const Shape& in_shape, Generator& rng) override;
   const Tensor<T>& forward(const Tensor<T>& x) override;
   const Tensor<T>& backward(const Tensor<T>& dy) override;
 
-  /// @brief Window size \f$ P \f$.
-  std::size_t pool_size() const { return P_; }
+  /// @brief Window size \f$ K \f$.
+  std::size_t pool_size() const { return K_; }
   /// @brief Stride \f$ S \f$.
   std::size_t stride() const { return S_; }
   /// @brief For each output of the last forward (row-major): the flat index into `x` of its max.
   const std::vector<std::size_t>& argmax() const { return argmax_; }
 
  private:
-  std::size_t P_, S_;
+  std::size_t K_, S_;
   ConvGeometry g_;
   std::vector<std::size_t> argmax_;  // cached for backward
   Tensor<T> y_, dx_;
 };
 
 /**
- * @brief Average pooling: each output is the mean of its `P x P` window.
+ * @brief Average pooling: each output is the mean of its `K x K` window.
  *
- * \f[ y_{c, o_h, o_w} = \frac{1}{P^2} \sum_{0 \le i, j < P} x_{c,\; o_h S + i,\; o_w S + j} \f]
- * with 'valid' windows only: \f$ H_o = \lfloor (H - P)/S \rfloor + 1 \f$, likewise \f$ W_o \f$.
+ * \f[ y_{c, o_h, o_w} = \frac{1}{K^2} \sum_{0 \le i, j < K} x_{c,\; o_h S + i,\; o_w S + j} \f]
+ * with 'valid' windows only: \f$ H_o = \lfloor (H - K)/S \rfloor + 1 \f$, likewise \f$ W_o \f$.
  *
  * Shapes: `x` is `(N, C, H, Wd)`, `y` is `(N, C, Ho, Wo)`. No parameters.
  * Follows the layer contract (`nn::Layer`): backward spreads each
- * \f$ dy \f$ evenly, \f$ dy / P^2 \f$ to every input of its window, adding where windows overlap.
+ * \f$ dy \f$ evenly, \f$ dy / K^2 \f$ to every input of its window, adding where windows overlap.
  * @ingroup ch06
  */
 template <class T = float>
 class AvgPool2D : public Layer<T> {
  public:
-  /// @param pool_size \f$ P \f$, the window's height and width
-  /// @param stride    \f$ S \f$, the step between windows; 0 means \f$ S = P \f$ (no overlap)
+  /// @param pool_size \f$ K \f$, the window's height and width
+  /// @param stride    \f$ S \f$, the step between windows; 0 means \f$ S = K \f$ (no overlap)
   explicit AvgPool2D(std::size_t pool_size = 2, std::size_t stride = 0);
 
   std::string kind() const override { return "average_pooling2d"; }
-  /// @brief Expects `(C, H, Wd)` with \f$ H, W_d \ge P \f$; returns `(C, Ho, Wo)`.
+  /// @brief Expects `(C, H, Wd)` with \f$ H, W_d \ge K \f$; returns `(C, Ho, Wo)`.
   Shape build(const Shape& in_shape, Generator& rng) override;
   const Tensor<T>& forward(const Tensor<T>& x) override;
   const Tensor<T>& backward(const Tensor<T>& dy) override;
 
-  /// @brief Window size \f$ P \f$.
-  std::size_t pool_size() const { return P_; }
+  /// @brief Window size \f$ K \f$.
+  std::size_t pool_size() const { return K_; }
   /// @brief Stride \f$ S \f$.
   std::size_t stride() const { return S_; }
 
  private:
-  std::size_t P_, S_;
+  std::size_t K_, S_;
   ConvGeometry g_;
   std::size_t N_ = 0;  // batch size of the last forward
   Tensor<T> y_, dx_;

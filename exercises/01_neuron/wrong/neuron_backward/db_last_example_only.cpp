@@ -22,12 +22,15 @@ nn::Tensor<double> neuron_forward(const nn::Tensor<double>& x, const nn::Tensor<
   return a;
 }
 
+// [ex1.3-task]
 /**
  * Given x: (N, D), w: (D,), the outputs a: (N,) of neuron_forward and
  * da = dL/da: (N,), compute
  *   dx: (N, D) = dL/dx,   dw: (D,) = dL/dw,   db = dL/db.
  * Hint: first dz_n = da_n * a_n (1 - a_n); then each of z's inputs.
  * dx, dw are already sized; set (do not add to) all three outputs.
+ * Check, the chapter's worked example: x = [[2, 1]], w = (0.5, -1.5), a = (0.5), da = (-0.5)
+ *   give dx = [[-0.0625, 0.1875]], dw = (-0.25, -0.125), db = -0.125.
  */
 void neuron_backward(const nn::Tensor<double>& x, const nn::Tensor<double>& w,
                      const nn::Tensor<double>& a, const nn::Tensor<double>& da,
@@ -44,5 +47,6 @@ void neuron_backward(const nn::Tensor<double>& x, const nn::Tensor<double>& w,
     db = dz;  // dz/db = 1
   }
 }
+// [ex1.3-task]
 
 }  // namespace ex

@@ -16,6 +16,7 @@ double relu_derivative(double z) { return z > 0 ? 1 : 0; }
 /// sigmoid(z) = 1 / (1 + e^{-z})
 double sigmoid(double z) { return 1 / (1 + std::exp(-z)); }
 
+// [ex1.1-task]
 /**
  * The derivative of the sigmoid at z:  sigmoid'(z) = d/dz [1 / (1 + e^{-z})].
  * Derive it by the chain rule, then write it using sigmoid(z) itself.
@@ -25,5 +26,6 @@ double sigmoid_derivative(double z) {
   // d/dz (1 + e^{-z})^{-1} = e^{-z} / (1 + e^{-z})^2 = sigmoid(z) * (1 - sigmoid(z))
   return std::exp(-z) / (1 + std::exp(-z));
 }
+// [ex1.1-task]
 
 }  // namespace ex

@@ -11,6 +11,7 @@ namespace ex {
 // A worked sibling: leaky ReLU and its derivative, slope 0.01 left of the kink.
 double leaky_relu_derivative(double z) { return z > 0 ? 1 : 0.01; }
 
+// [ex1.2-task]
 /**
  * The derivative of tanh(z) = (e^z - e^{-z}) / (e^z + e^{-z}).
  * Use the quotient rule, then write the result using tanh(z) itself.
@@ -21,5 +22,6 @@ double tanh_derivative(double z) {
   const double t = std::tanh(z);
   return 1 - t;
 }
+// [ex1.2-task]
 
 }  // namespace ex

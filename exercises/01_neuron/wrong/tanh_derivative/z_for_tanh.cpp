@@ -11,6 +11,7 @@ namespace ex {
 // A worked sibling: leaky ReLU and its derivative, slope 0.01 left of the kink.
 double leaky_relu_derivative(double z) { return z > 0 ? 1 : 0.01; }
 
+// [ex1.2-task]
 /**
  * The derivative of tanh(z) = (e^z - e^{-z}) / (e^z + e^{-z}).
  * Use the quotient rule, then write the result using tanh(z) itself.
@@ -20,5 +21,6 @@ double tanh_derivative(double z) {
   // ((e^z + e^{-z})^2 - (e^z - e^{-z})^2) / (e^z + e^{-z})^2 = 1 - tanh(z)^2
   return 1 - z * z;
 }
+// [ex1.2-task]
 
 }  // namespace ex

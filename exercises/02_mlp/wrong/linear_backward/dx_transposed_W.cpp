@@ -21,6 +21,7 @@ void linear_forward(const nn::Tensor<double>& x, const nn::Tensor<double>& W,
     }
 }
 
+// [ex2.4-task]
 /**
  * The backward of linear_forward above: given x: (N, D), W: (U, D) and dy = dL/dy: (N, U),
  * compute dx = dL/dx: (N, D), dW = dL/dW: (U, D) and db = dL/db: (U,).
@@ -47,5 +48,6 @@ void linear_backward(const nn::Tensor<double>& x, const nn::Tensor<double>& W,
       }
     }
 }
+// [ex2.4-task]
 
 }  // namespace ex

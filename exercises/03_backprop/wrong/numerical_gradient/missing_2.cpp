@@ -30,7 +30,6 @@ double forward_difference(const std::function<double(const nn::Tensor<double>&)>
  * element must hold its value at x while g_i is measured.
  * Check: f(x) = sum_i x_i^2 has gradient 2x; at x = (1, -2) the result is (2, -4).
  */
-// [ex3.2-task]
 nn::Tensor<double> numerical_gradient(const std::function<double(const nn::Tensor<double>&)>& f,
                                       const nn::Tensor<double>& x, double h = 1e-5) {
   nn::Tensor<double> moved = x;
@@ -46,5 +45,6 @@ nn::Tensor<double> numerical_gradient(const std::function<double(const nn::Tenso
   }
   return g;
 }
+// [ex3.2-task]
 
 }  // namespace ex

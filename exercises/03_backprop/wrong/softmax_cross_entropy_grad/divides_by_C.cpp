@@ -40,7 +40,6 @@ double softmax_cross_entropy(const nn::Tensor<double>& z, const nn::Tensor<doubl
  * Shapes: z: (N, C); t: (N,) class indices as doubles; the result: (N, C).
  * Check: z = [[0, ln 3]], t = (1): p = (1/4, 3/4), gradient (0.25, -0.25).
  */
-// [ex3.3-task]
 nn::Tensor<double> softmax_cross_entropy_grad(const nn::Tensor<double>& z,
                                               const nn::Tensor<double>& t) {
   const std::size_t N = z.shape(0), C = z.shape(1);
@@ -59,5 +58,6 @@ nn::Tensor<double> softmax_cross_entropy_grad(const nn::Tensor<double>& z,
   }
   return dz;
 }
+// [ex3.3-task]
 
 }  // namespace ex

@@ -17,6 +17,7 @@ void swish_forward(const nn::Tensor<double>& x, nn::Tensor<double>& y) {
       y(n, d) = x(n, d) / (1 + std::exp(-x(n, d)));
 }
 
+// [ex3.4-task]
 /**
  * Given x: (N, D) and dy = dL/dy: (N, D), compute dx = dL/dx: (N, D) for swish_forward.
  * Draw the graph: x feeds the product twice, once directly and once through the
@@ -35,5 +36,6 @@ void swish_backward(const nn::Tensor<double>& x, const nn::Tensor<double>& dy,
       dx(n, d) = dy(n, d) * s;
     }
 }
+// [ex3.4-task]
 
 }  // namespace ex

@@ -59,7 +59,6 @@ void two_layer_forward(const nn::Tensor<double>& x, const nn::Tensor<double>& W1
  * db2 = -0.25, dW1 = [[-0.0625, 0.0625], [-0.125, 0.125]], db1 = (-0.0625, 0.0625),
  * dx = (-0.09375, 0.046875).
  */
-// [ex3.1-task]
 TwoLayerGradients two_layer_backward(const nn::Tensor<double>& x, const nn::Tensor<double>& W1,
                                      const nn::Tensor<double>& b1, const nn::Tensor<double>& W2,
                                      const nn::Tensor<double>& b2, const nn::Tensor<double>& t) {
@@ -105,5 +104,6 @@ TwoLayerGradients two_layer_backward(const nn::Tensor<double>& x, const nn::Tens
   dense_backward(x, W1, dz1, g.dW1, g.db1, g.dx);
   return g;
 }
+// [ex3.1-task]
 
 }  // namespace ex

@@ -27,7 +27,6 @@ std::size_t steps_per_epoch(std::size_t N, std::size_t B) { return (N + B - 1) /
  * Check: order = (7, 2, 9, 0, 4, 1, 8, 3, 6, 5), B = 4 gives
  *   (7, 2, 9, 0), (4, 1, 8, 3), (6, 5).
  */
-// [ex4.3-task]
 std::vector<std::vector<std::size_t>> minibatches(const std::vector<std::size_t>& order,
                                                   std::size_t B) {
   const std::size_t N = order.size();
@@ -39,5 +38,6 @@ std::vector<std::vector<std::size_t>> minibatches(const std::vector<std::size_t>
   }
   return batches;
 }
+// [ex4.3-task]
 
 }  // namespace ex

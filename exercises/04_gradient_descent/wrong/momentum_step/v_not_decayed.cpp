@@ -27,7 +27,6 @@ void sgd_step(nn::Tensor<double>& w, const nn::Tensor<double>& g, double lr) {
  * Check: w = 1, v = 0, g = 0.5, lr = 0.1, mu = 0.9: v = -0.05, w = 0.95;
  *   a second step with the same g: v = 0.9 * (-0.05) - 0.05 = -0.095, w = 0.855.
  */
-// [ex4.1-task]
 void momentum_step(nn::Tensor<double>& w, nn::Tensor<double>& v, const nn::Tensor<double>& g,
                    double lr, double mu) {
   for (std::size_t i = 0; i < w.size(); ++i) {
@@ -35,5 +34,6 @@ void momentum_step(nn::Tensor<double>& w, nn::Tensor<double>& v, const nn::Tenso
     w.data()[i] += v.data()[i];                          // w <- w + v
   }
 }
+// [ex4.1-task]
 
 }  // namespace ex

@@ -24,6 +24,7 @@ nn::Tensor<double> conv2d_forward(const nn::Tensor<double>& x, const nn::Tensor<
   return z;
 }
 
+// [ex5.2-task]
 /**
  * Given x: (H, Wd) and dz = dL/dz: (Ho, Wo) for the z of conv2d_forward, compute
  *   dW: (K, K) = dL/dW   and   db = dL/db.
@@ -44,5 +45,6 @@ void conv2d_backward_weights(const nn::Tensor<double>& x, const nn::Tensor<doubl
       db += dz(oh, ow) / static_cast<double>(Ho * Wo);
     }
 }
+// [ex5.2-task]
 
 }  // namespace ex

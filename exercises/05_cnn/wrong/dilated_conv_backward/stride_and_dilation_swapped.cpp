@@ -25,6 +25,7 @@ nn::Tensor<double> dilated_conv_forward(const nn::Tensor<double>& x, const nn::T
   return z;
 }
 
+// [ex5.3-task]
 /**
  * Given x: (H, Wd), W: (K, K) and dz = dL/dz: (Ho, Wo) for the z of dilated_conv_forward,
  * return dx = dL/dx: (H, Wd). The chapter's backward uses stride 1 and no dilation.
@@ -49,5 +50,6 @@ nn::Tensor<double> dilated_conv_backward_input(const nn::Tensor<double>& x,
           dx(oh * Dl + i * S, ow * Dl + j * S) += W(i, j) * dz(oh, ow);
   return dx;
 }
+// [ex5.3-task]
 
 }  // namespace ex

@@ -8,43 +8,45 @@
 
 namespace ex {
 
-// A worked sibling: the forward pass, one channel. x: (H, Wd), windows P x P every S pixels
-//   ->  y: (Ho, Wo) with Ho = (H - P)/S + 1, Wo = (Wd - P)/S + 1,
-//   y[oh, ow] = sqrt( sum over i, j < P of x[oh*S + i, ow*S + j]^2 )
+// A worked sibling: the forward pass, one channel. x: (H, Wd), windows K x K every S pixels
+//   ->  y: (Ho, Wo) with Ho = (H - K)/S + 1, Wo = (Wd - K)/S + 1,
+//   y[oh, ow] = sqrt( sum over i, j < K of x[oh*S + i, ow*S + j]^2 )
 // the length of the window seen as a vector: between average and max pooling (PyTorch's
 // LPPool2d with p = 2).
-nn::Tensor<double> l2pool_forward(const nn::Tensor<double>& x, std::size_t P, std::size_t S) {
-  const std::size_t Ho = (x.shape(0) - P) / S + 1, Wo = (x.shape(1) - P) / S + 1;
+nn::Tensor<double> l2pool_forward(const nn::Tensor<double>& x, std::size_t K, std::size_t S) {
+  const std::size_t Ho = (x.shape(0) - K) / S + 1, Wo = (x.shape(1) - K) / S + 1;
   nn::Tensor<double> y = nn::Tensor<double>::from_shape({Ho, Wo});
   for (std::size_t oh = 0; oh < Ho; ++oh)
     for (std::size_t ow = 0; ow < Wo; ++ow) {
       double sum = 0;
-      for (std::size_t i = 0; i < P; ++i)
-        for (std::size_t j = 0; j < P; ++j) sum += x(oh * S + i, ow * S + j) * x(oh * S + i, ow * S + j);
+      for (std::size_t i = 0; i < K; ++i)
+        for (std::size_t j = 0; j < K; ++j) sum += x(oh * S + i, ow * S + j) * x(oh * S + i, ow * S + j);
       y(oh, ow) = std::sqrt(sum);
     }
   return y;
 }
 
+// [ex6.2-task]
 /**
  * Given x: (H, Wd) and dy = dL/dy: (Ho, Wo) for the y of l2pool_forward, return
  * dx = dL/dx: (H, Wd). Unlike max pooling every input of a window gets a share, and
  * unlike average pooling the shares differ: derive d y[oh, ow] / d x[h, w] (the chain rule
- * through the square root, then through the square). Where windows overlap (S < P), an
+ * through the square root, then through the square). Where windows overlap (S < K), an
  * input collects the gradients of every window it is in. Assume no window is all zeros.
- * Check: x = [[3, 0], [0, 4]], P = S = 2, dy = [[10]] gives y = 5 and dx = [[6, 0], [0, 8]].
+ * Check: x = [[3, 0], [0, 4]], K = S = 2, dy = [[10]] gives y = 5 and dx = [[6, 0], [0, 8]].
  */
 nn::Tensor<double> l2pool_backward(const nn::Tensor<double>& x, const nn::Tensor<double>& dy,
-                                   std::size_t P, std::size_t S) {
-  const nn::Tensor<double> y = l2pool_forward(x, P, S);
+                                   std::size_t K, std::size_t S) {
+  const nn::Tensor<double> y = l2pool_forward(x, K, S);
   nn::Tensor<double> dx = xt::zeros<double>({x.shape(0), x.shape(1)});
   for (std::size_t oh = 0; oh < y.shape(0); ++oh)
     for (std::size_t ow = 0; ow < y.shape(1); ++ow)
-      for (std::size_t h = oh * S; h < oh * S + P; ++h)
-        for (std::size_t w = ow * S; w < ow * S + P; ++w)
+      for (std::size_t h = oh * S; h < oh * S + K; ++h)
+        for (std::size_t w = ow * S; w < ow * S + K; ++w)
           // y = sqrt(s), s = sum x^2: dy/dx = 1/(2 sqrt(s)) * 2 x = x / y; += : windows overlap
           dx(h, w) = dy(oh, ow) * x(h, w) / y(oh, ow);
   return dx;
 }
+// [ex6.2-task]
 
 }  // namespace ex
