@@ -136,6 +136,20 @@ expect 2 "--widths: got 'x'; allowed: " regularization_demo --widths 4,x
 expect_bad_flag regularization_demo --data no-such-set
 expect 2 "--val-size: got '600'; allowed: less than --train-size (500)" \
   regularization_demo --train-size 500 --val-size 600
+expect_bad_flag regularization_demo --seeds 0
+expect_bad_flag regularization_demo --seeds 101
+expect_bad_flag regularization_demo --choices "$SCRATCH/no-such-file"
+printf 'none\nL2 1e-4\n' >"$SCRATCH/choices"
+expect 2 "excludes" regularization_demo --choose --choices "$SCRATCH/choices"
+printf 'none\nL2 0.5\n' >"$SCRATCH/bad-choices"
+expect 2 "--choices: got 'L2 0.5' in $SCRATCH/bad-choices; allowed: runs of the grid (none, " \
+  regularization_demo --choices "$SCRATCH/bad-choices"
+printf 'L2 1e-4\nnone\n' >"$SCRATCH/bad-choices"
+expect 2 "--choices: got 'L2 1e-4' first in $SCRATCH/bad-choices; allowed: " \
+  regularization_demo --choices "$SCRATCH/bad-choices"
+: >"$SCRATCH/bad-choices"
+expect 2 "--choices: got '$SCRATCH/bad-choices' (no runs); allowed: " \
+  regularization_demo --choices "$SCRATCH/bad-choices"
 expect 2 "--no-such-flag" rnn_io --no-such-flag
 
 # Library errors: one line, exit code 1.

@@ -144,6 +144,9 @@ ZH = {
     "test (once, at the end)": "测试（只在最后测一次）",
     "lowest validation loss (width {width})": "最低验证损失（宽度 {width}）",
     "hidden width w (784-w-w-10)": "隐藏层宽度 w（784-w-w-10）",
+    "one seed": "一个种子",
+    "mean, ± t × SE": "平均值，± t × SE",
+    "test accuracy minus\n{name}'s, same seed": "测试准确率减去\n同一种子下{name}的",
     # chapters 5 and 9
     "The first layer's 3×3 filters after training: red positive, blue negative, "
     "white 0 (the strongest weight is ±{limit:.2f})":
@@ -172,6 +175,7 @@ ZH = {
 
 # Words in the names the demos write into their CSV files (runs, columns), longest first.
 ZH_NAMES = {
+    "early stopping on": "早停，监视",
     "batch normalization": "批量归一化",
     "mini-batch": "小批量",
     "batch": "批量",
@@ -189,6 +193,7 @@ ZH_NAMES = {
     "augmentation": "数据增强",
     "dropout": "丢弃法",
     "early stopping": "早停",
+    "epochs": "轮",
 }
 
 
@@ -1160,6 +1165,35 @@ def pooling_windows(generated: Path):
 
 FIGURES.update({f.__name__: f for f in (neuron_diagram, mlp_shapes, backprop_graph, activations,
                                           conv_sliding, pooling_windows)})
+
+
+def regularized_differences(generated: Path):
+    """Chapter 8: each chosen regularizer's test accuracy minus the unregularized run's, seed by seed."""
+    path = generated / "08_regularization"
+    runs = _runs(path / "regularized_results.csv")
+    with open(path / "regularized_comparison.csv", newline="") as f:
+        summary = {row["run"]: row for row in csv.DictReader(f)}
+    names = list(runs)
+    none = runs[names[0]]["test_accuracy"]
+    fig, ax = plt.subplots(figsize=(9, 3.8))
+    for i, name in enumerate(names[1:]):
+        d = [a - b for a, b in zip(runs[name]["test_accuracy"], none)]
+        ax.scatter([i] * len(d), d, color="gray", s=14, zorder=3,
+                   label=tr("one seed") if i == 0 else None)
+        row = summary[name]
+        ax.errorbar([i], [float(row["difference"])], yerr=[float(row["margin"])], fmt="o",
+                    color="C0", capsize=6, markersize=7, zorder=4,
+                    label=tr("mean, ± t × SE") if i == 0 else None)
+    ax.axhline(0, color="black", linewidth=1)
+    ax.set_xticks(range(len(names) - 1))
+    ax.set_xticklabels(["\n".join(tr_name(n).rsplit(" ", 1)) for n in names[1:]], fontsize=8)
+    ax.set_ylabel(tr("test accuracy minus\n{name}'s, same seed", name=tr_name(names[0])))
+    ax.legend(loc="lower left", fontsize=8)
+    ax.grid(True, axis="y", alpha=0.3)
+    return fig
+
+
+FIGURES.update({f.__name__: f for f in (regularized_differences,)})
 
 
 if __name__ == "__main__":
