@@ -109,13 +109,14 @@ for flag in --steps --train --test; do
   expect_bad_flag sine_demo $flag -2
 done
 for noise in nan inf -0.1 x; do expect_bad_flag sine_demo --noise $noise; done
-for flag in --symbols --units --train; do expect_bad_flag memory_demo $flag 0; done
-expect_bad_flag memory_demo --symbols 1                  # one symbol: nothing to remember
-expect_bad_flag memory_demo --lengths 0
+for flag in --units --train; do expect_bad_flag memory_demo $flag 0; done
+expect_bad_flag memory_demo --lengths 1                  # one step: no two halves to mark
 expect_bad_flag memory_demo --lengths x
 expect 2 "--lengths: got '-4'; allowed: " memory_demo --lengths 5,-4
-for demo in memory_demo char_lstm; do
-  for lr in nan inf -1 0 1e9 0.1x; do expect_bad_flag $demo --lr $lr; done
+for lr in nan inf -1 0 1e9 0.1x; do
+  expect_bad_flag char_lstm --lr $lr
+  expect_bad_flag memory_demo --rnn-lr $lr
+  expect_bad_flag memory_demo --lstm-lr $lr
 done
 for flag in --steps --units --seq --batch --sample-every --sample-length; do
   expect_bad_flag char_lstm $flag 0

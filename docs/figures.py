@@ -122,9 +122,12 @@ ZH = {
     "four test windows, one after the other (each: its inputs, then the next value)":
         "依次排列的四个测试窗口（每个窗口：先是输入，然后是下一个值）",
     "value": "值",
-    "chance (1/4)": "随机猜测（1/4）",
+    "always 1 (baseline)": "始终回答 1（基线）",
     "sequence length T": "序列长度 T",
-    "Output the first symbol: accuracy after the same training": "输出第一个符号：同样训练之后的准确率",
+    "correct (within 0.04 of the sum)": "正确（与和相差不到 0.04）",
+    "After the same training, against T": "同样的训练之后，随 T 的变化",
+    "test mean squared error": "测试均方误差",
+    "Learning curves at T = {T}": "T = {T} 时的学习曲线",
     "SimpleRNN, initial weights": "SimpleRNN，初始权重",
     "SimpleRNN, trained": "SimpleRNN，训练后",
     "LSTM, initial weights": "LSTM，初始权重",
@@ -695,20 +698,37 @@ def sine_predictions(generated: Path):
 
 
 def memory_accuracy(generated: Path):
-    """Chapter 7: accuracy at recalling the first symbol against the sequence length."""
+    """Chapter 7: the adding problem, correct answers against T, and the learning curves at the longest T."""
     c = read_columns(generated / "07_rnn" / "memory_accuracy.csv")
-    fig, ax = plt.subplots(figsize=(6.5, 3.6))
-    ax.plot(c["T"], c["simple_rnn"], marker="o", label="SimpleRNN")
-    ax.plot(c["T"], c["lstm"], marker="D", label="LSTM")
-    ax.axhline(0.25, color="#999999", linestyle="--", linewidth=1, label=tr("chance (1/4)"))
-    ax.set_xscale("log", base=2)
-    ax.set_xticks(c["T"], [str(int(t)) for t in c["T"]])
-    ax.set_ylim(0, 1.05)
-    ax.set_xlabel(tr("sequence length T"))
-    ax.set_ylabel(tr("test accuracy"))
-    ax.set_title(tr("Output the first symbol: accuracy after the same training"))
-    ax.grid(True, alpha=0.3)
-    ax.legend()
+    curves = read_columns(generated / "07_rnn" / "memory_curves.csv")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+    left.plot(c["T"], c["simple_rnn_accuracy"], marker="o", label="SimpleRNN")
+    left.plot(c["T"], c["lstm_accuracy"], marker="D", label="LSTM")
+    left.plot(c["T"], c["baseline_accuracy"], color="#999999", linestyle="--", linewidth=1,
+              label=tr("always 1 (baseline)"))
+    left.set_xscale("log")
+    left.set_xticks(c["T"], [str(int(t)) for t in c["T"]])
+    left.minorticks_off()
+    left.set_ylim(0, 1.05)
+    left.set_xlabel(tr("sequence length T"))
+    left.set_ylabel(tr("correct (within 0.04 of the sum)"))
+    left.set_title(tr("After the same training, against T"), fontsize=10)
+    left.grid(True, alpha=0.3)
+    left.legend(fontsize=8)
+    longest = max(curves["T"])
+    rows = [i for i, t in enumerate(curves["T"]) if t == longest]
+    step = [curves["step"][i] for i in rows]
+    right.plot(step, [curves["simple_rnn_mse"][i] for i in rows], marker="o", label="SimpleRNN")
+    right.plot(step, [curves["lstm_mse"][i] for i in rows], marker="D", label="LSTM")
+    right.axhline(c["baseline_mse"][c["T"].index(longest)], color="#999999", linestyle="--",
+                  linewidth=1, label=tr("always 1 (baseline)"))
+    right.set_yscale("log")
+    right.set_xlabel(tr("training step"))
+    right.set_ylabel(tr("test mean squared error"))
+    right.set_title(tr("Learning curves at T = {T}", T=int(longest)), fontsize=10)
+    right.grid(True, which="both", alpha=0.3)
+    right.legend(fontsize=8)
+    fig.tight_layout()
     return fig
 
 
