@@ -13,6 +13,8 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
+from numpy_table import two_column_table
+
 
 class GlossaryTable(SphinxDirective):
     required_arguments = 1
@@ -25,22 +27,8 @@ class GlossaryTable(SphinxDirective):
             rows = [(row["english"], row["chinese"]) for row in csv.DictReader(f)]
         rows.sort(key=lambda row: row[0].lower())
 
-        table = nodes.table(classes=["glossary-table"])
-        group = nodes.tgroup(cols=2)
-        table += group
-        group += nodes.colspec(colwidth=1)
-        group += nodes.colspec(colwidth=1)
-        head = nodes.thead()
-        group += head
-        body = nodes.tbody()
-        group += body
-        for target, cells in ((head, ("English", "中文")),) + tuple((body, row) for row in rows):
-            tr = nodes.row()
-            for text in cells:
-                entry = nodes.entry()
-                entry += nodes.paragraph(text, text, translatable=False)
-                tr += entry
-            target += tr
+        table = two_column_table("glossary-table", ("English", "中文"),
+                                 [(nodes.paragraph(text=en), nodes.paragraph(text=zh)) for en, zh in rows])
         return [table]
 
 

@@ -39,11 +39,23 @@ def rows_of(code: str):
     return [(numpy, "\n".join(cpp)) for numpy, cpp in rows if cpp]
 
 
-def cell(text: str, language: str):
-    block = nodes.literal_block(text, text, language=language)
-    entry = nodes.entry()
-    entry += block
-    return entry
+def two_column_table(css_class: str, titles, rows) -> nodes.table:
+    """A two-column table: `titles`, the header's two texts; `rows`, pairs of nodes, each the
+    content of a cell. Made here, not read from a page, its texts are no translation messages."""
+    table = nodes.table(classes=[css_class])
+    group = nodes.tgroup(cols=2)
+    table += group
+    group += [nodes.colspec(colwidth=1), nodes.colspec(colwidth=1)]
+    head, body = nodes.thead(), nodes.tbody()
+    group += [head, body]
+    for target, cells in [(head, [nodes.paragraph(text=t) for t in titles])] + [(body, r) for r in rows]:
+        row = nodes.row()
+        for content in cells:
+            entry = nodes.entry()
+            entry += content
+            row += entry
+        target += row
+    return table
 
 
 class NumpyTable(SphinxDirective):
@@ -62,27 +74,10 @@ class NumpyTable(SphinxDirective):
             raise ExcerptError(f"{source}:{line}: {relpath} region '{region}' has no `// np:` rows")
         self.env.note_dependency(str(path.resolve()))
 
-        table = nodes.table(classes=["numpy-table"])
-        group = nodes.tgroup(cols=2)
-        table += group
-        group += nodes.colspec(colwidth=1)
-        group += nodes.colspec(colwidth=1)
-        head = nodes.thead()
-        header = nodes.row()
         words = WORDS.get(self.config.language, WORDS["en"])
-        for title in ("NumPy", words["xtensor"]):
-            entry = nodes.entry()
-            entry += nodes.paragraph(text=title)
-            header += entry
-        head += header
-        group += head
-        body = nodes.tbody()
-        for numpy, cpp in rows:
-            row = nodes.row()
-            row += cell(numpy, "python")
-            row += cell(cpp, "cpp")
-            body += row
-        group += body
+        table = two_column_table("numpy-table", ("NumPy", words["xtensor"]),
+                                 [(nodes.literal_block(numpy, numpy, language="python"),
+                                   nodes.literal_block(cpp, cpp, language="cpp")) for numpy, cpp in rows])
         caption = nodes.paragraph()
         caption += nodes.Text(words["checked by"][0])
         caption += nodes.literal(text=relpath)
