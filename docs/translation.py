@@ -103,8 +103,9 @@ def needs_work(catalogue: polib.POFile):
 
 
 # --- the glossary ----------------------------------------------------------------------------
-# Text the glossary does not look at: inline code, roles (math, cross-references), URLs, paths.
-NOT_PROSE = re.compile(r"``.+?``|:[\w:+-]+:`[^`]*`|<https?://[^>]*>|https?://\S+"
+# Text the glossary does not look at: inline code, roles (math, cross-references), URLs, paths,
+# and titles in double quotes (papers in the further reading, kept in English).
+NOT_PROSE = re.compile(r"``.+?``|:[\w:+-]+:`[^`]*`|<https?://[^>]*>|https?://\S+|\"[^\"]*\""
                        r"|[\w.-]*/[\w./-]+|\b[\w-]+\.(?:cpp|hpp|py|txt|csv|sh|rst)\b", re.S)
 
 
@@ -217,10 +218,21 @@ def cmd_status(args) -> int:
         return 1 if report(merged, stale) else 0
 
 
+def undated(text: str) -> str:
+    return re.sub(r'^"POT-Creation-Date: .*\n', "", text, flags=re.M)
+
+
 def cmd_update(args) -> int:
     pots = templates(extract(args.build))
-    for name, pot in pots.items():
-        merge(pot, CATALOGUES / f"{name}.po", CATALOGUES / f"{name}.po")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, pot in pots.items():
+            po, merged = CATALOGUES / f"{name}.po", Path(tmp) / f"{name}.po"
+            merge(pot, po, merged)
+            # A catalogue whose messages did not change keeps its file (msgmerge would only
+            # move its POT-Creation-Date).
+            if not po.exists() or undated(merged.read_text()) != undated(po.read_text()):
+                po.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(merged, po)
     for po in CATALOGUES.rglob("*.po"):
         if str(po.relative_to(CATALOGUES).with_suffix("")) not in pots:
             po.unlink()
