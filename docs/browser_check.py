@@ -28,6 +28,7 @@ Exit status 0 when every page is clean, 1 otherwise (each problem is printed).
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -326,6 +327,32 @@ def check_page(browser, url, width, theme=True):
     return problems
 
 
+def run_in_parallel(args, pages):
+    """Runs this script once per job, each with its own Chromium and every jobs-th page
+    (most of a page's time is spent waiting for layout and typesetting, so two browsers on two
+    cores take little more than half the time of one); prints their reports in turn."""
+    started = time.monotonic()
+    shares = [pages[j::args.jobs] for j in range(args.jobs) if pages[j::args.jobs]]
+    base = [sys.executable, __file__, str(args.html), "--widths", args.widths, "--chromium", args.chromium,
+            "--jobs", "1"] + (["--base-url", args.base_url] if args.base_url else [])
+    workers = [subprocess.Popen(base + ["--pages"] + share, stdout=subprocess.PIPE, text=True)
+               for share in shares]
+    clean = total = failed = 0
+    for worker in workers:
+        output, _ = worker.communicate()
+        for line in output.splitlines():
+            if m := re.match(r"browser check: (\d+) of (\d+) page loads clean", line):
+                clean, total = clean + int(m.group(1)), total + int(m.group(2))
+            else:
+                print(line)
+        failed += worker.returncode != 0
+    widths = args.widths.split(",")
+    print(f"browser check: {clean} of {total} page loads clean ({len(pages)} pages at "
+          f"{', '.join(f'{w} px' for w in widths)}; {len(shares)} browsers side by side; "
+          f"{time.monotonic() - started:.0f} s)")
+    return 1 if failed else 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("html", type=Path, help="the rendered book (the directory holding index.html)")
@@ -337,11 +364,16 @@ def main():
     parser.add_argument("--chromium", default=next(
         (c for c in ("/usr/lib/chromium/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))
          if c and os.access(c, os.X_OK)), "chromium"))
+    parser.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 4),
+                        help="browsers run side by side, each on its share of the pages "
+                             "(default: the number of cores, at most 4)")
     args = parser.parse_args()
 
     root = args.html.resolve()
     pages = args.pages or sorted(str(p.relative_to(root)) for p in root.rglob("*.html")
                                  if not p.relative_to(root).parts[0].startswith("_"))
+    if args.jobs > 1 and len(pages) > 1:
+        return run_in_parallel(args, pages)
     widths = [int(w) for w in args.widths.split(",")]
     browser = Chromium(args.chromium)
     failed = 0
