@@ -74,6 +74,27 @@ inline std::string writable_directory(const std::filesystem::path& dir) {
   return "";
 }
 
+// `s`, read whole as a finite number; NaN, infinities, overflow and trailing text give false.
+inline bool finite_number(const std::string& s, double& v) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  v = std::strtod(s.c_str(), &end);
+  return end == s.c_str() + s.size() && errno != ERANGE && std::isfinite(v);
+}
+
+// "" if `s` names an existing `noun` ("file", "directory"): one that `is_kind` accepts;
+// otherwise says whether it is missing or of another kind (not `kind`, e.g. "a regular file").
+template <class IsKind>
+std::string existing(const std::string& s, IsKind is_kind, const std::string& noun,
+                     const std::string& kind) {
+  std::error_code ec;
+  if (is_kind(s, ec)) return "";
+  return got_allowed(s, "an existing " + noun + " (" +
+                            (std::filesystem::exists(s, ec) ? "this is not " + kind : "no such " + noun) +
+                            ")");
+}
+
 }  // namespace detail
 
 /**
@@ -107,13 +128,8 @@ inline CLI::Validator positive(double hi) {
   const std::string allowed = o.str();
   return CLI::Validator(
       [hi, allowed](std::string& s) -> std::string {
-        char* end = nullptr;
-        errno = 0;
-        const double v = s.empty() ? 0.0 : std::strtod(s.c_str(), &end);
-        if (s.empty() || end != s.c_str() + s.size() || errno == ERANGE || !std::isfinite(v) ||
-            !(v > 0) || v > hi)
-          return detail::got_allowed(s, allowed);
-        return "";
+        double v = 0;
+        return detail::finite_number(s, v) && v > 0 && v <= hi ? "" : detail::got_allowed(s, allowed);
       },
       "NUMBER in (0, " + std::to_string(hi) + "]");
 }
@@ -145,14 +161,9 @@ inline CLI::Validator output_file() {
 inline CLI::Validator input_file() {
   return CLI::Validator(
       [](std::string& s) -> std::string {
-        std::error_code ec;
-        if (!std::filesystem::is_regular_file(s, ec))
-          return detail::got_allowed(s, "an existing file (" +
-                                            std::string(std::filesystem::exists(s, ec)
-                                                            ? "this is not a regular file"
-                                                            : "no such file") +
-                                            ")");
-        return "";
+        return detail::existing(
+            s, [](const std::string& p, std::error_code& ec) { return std::filesystem::is_regular_file(p, ec); },
+            "file", "a regular file");
       },
       "FILE");
 }
@@ -213,13 +224,8 @@ inline CLI::Validator number(double lo, double hi) {
   const std::string allowed = o.str();
   return CLI::Validator(
       [lo, hi, allowed](std::string& s) -> std::string {
-        char* end = nullptr;
-        errno = 0;
-        const double v = s.empty() ? 0.0 : std::strtod(s.c_str(), &end);
-        if (s.empty() || end != s.c_str() + s.size() || errno == ERANGE || !std::isfinite(v) ||
-            !(v >= lo) || v > hi)
-          return detail::got_allowed(s, allowed);
-        return "";
+        double v = 0;
+        return detail::finite_number(s, v) && v >= lo && v <= hi ? "" : detail::got_allowed(s, allowed);
       },
       "NUMBER in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
 }
@@ -228,14 +234,9 @@ inline CLI::Validator number(double lo, double hi) {
 inline CLI::Validator input_directory() {
   return CLI::Validator(
       [](std::string& s) -> std::string {
-        std::error_code ec;
-        if (!std::filesystem::is_directory(s, ec))
-          return detail::got_allowed(s, "an existing directory (" +
-                                            std::string(std::filesystem::exists(s, ec)
-                                                            ? "this is not a directory"
-                                                            : "no such directory") +
-                                            ")");
-        return "";
+        return detail::existing(
+            s, [](const std::string& p, std::error_code& ec) { return std::filesystem::is_directory(p, ec); },
+            "directory", "a directory");
       },
       "DIR");
 }
