@@ -59,12 +59,11 @@ figure_language_filename = "{root}.{language}{ext}"
 # Search in the Chinese edition: Sphinx splits Chinese text into words with jieba (Debian's
 # python3-jieba), taught the glossary's terms so that 批量归一化 or 随时间反向传播 are found whole.
 if language == "zh_CN" and os.environ.get("NN_BOOK_LOCALE_DIR"):
-    import csv
+    from glossary_csv import read_glossary
 
     _words = Path(os.environ["NN_BOOK_LOCALE_DIR"]) / "jieba_words.txt"
-    with open(DOCS / "glossary.csv", newline="", encoding="utf-8") as _f:
-        _text = "".join(f"{row['chinese']} 1000 n\n" for row in csv.DictReader(_f)
-                        if not row["chinese"].isascii())
+    _text = "".join(f"{term.chinese} 1000 n\n" for term in read_glossary(DOCS / "glossary.csv")
+                    if not term.chinese.isascii())
     if not _words.exists() or _words.read_text(encoding="utf-8") != _text:
         _words.write_text(_text, encoding="utf-8")
     html_search_options = {"dict": str(_words)}

@@ -26,7 +26,6 @@ does not use the section's translated title. Where a term is used in another sen
 comment ``# glossary-ok: <term>`` above the message exempts it.
 """
 import argparse
-import csv
 import io
 import os
 import re
@@ -39,6 +38,9 @@ from pathlib import Path
 import polib
 from docutils import nodes
 from docutils.core import publish_doctree
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))
+from glossary_csv import read_glossary  # noqa: E402 (docs/_ext is not a package)
 
 DOCS = Path(__file__).resolve().parent
 REPO = DOCS.parent
@@ -110,12 +112,9 @@ NOT_PROSE = re.compile(r"``.+?``|:[\w:+-]+:`[^`]*`|<https?://[^>]*>|https?://\S+
 
 
 def glossary_terms():
-    with open(GLOSSARY, newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
     terms = []
-    for row in rows:
-        english, chinese = row["english"].strip(), row["chinese"].strip()
-        pattern = row.get("pattern", "").strip() or re.escape(english).replace(r"\ ", r"[ -]") + "s?"
+    for english, chinese, pattern in read_glossary(GLOSSARY):
+        pattern = pattern or re.escape(english).replace(r"\ ", r"[ -]") + "s?"
         terms.append((english, chinese, re.compile(rf"(?<![\w-]){pattern}(?![\w-])", re.I)))
     return terms
 

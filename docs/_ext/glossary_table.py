@@ -7,12 +7,12 @@ file's order. The same file drives the translation check (docs/translation.py li
 term's Chinese form must appear wherever the English term does. The table's cells are
 not translation messages (the terms are the same in both editions).
 """
-import csv
 from pathlib import Path
 
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
+from glossary_csv import read_glossary
 from numpy_table import two_column_table
 
 
@@ -23,12 +23,10 @@ class GlossaryTable(SphinxDirective):
     def run(self):
         path = Path(self.env.srcdir) / self.arguments[0]
         self.env.note_dependency(str(path.resolve()))
-        with open(path, newline="", encoding="utf-8") as f:
-            rows = [(row["english"], row["chinese"]) for row in csv.DictReader(f)]
-        rows.sort(key=lambda row: row[0].lower())
+        rows = sorted(read_glossary(path), key=lambda term: term.english.lower())
 
         table = two_column_table("glossary-table", ("English", "中文"),
-                                 [(nodes.paragraph(text=en), nodes.paragraph(text=zh)) for en, zh in rows])
+                                 [(nodes.paragraph(text=t.english), nodes.paragraph(text=t.chinese)) for t in rows])
         return [table]
 
 
