@@ -18,6 +18,7 @@ import os
 import re
 import sys
 import tempfile
+import textwrap
 import warnings
 from pathlib import Path
 
@@ -152,7 +153,7 @@ ZH = {
     "test accuracy minus\n{name}'s, same seed": "测试准确率减去\n同一种子下{name}的",
     "{name}: training accuracy\n(on the noisy labels)": "{name}：训练准确率\n（按含噪标签计）",
     "{name}: validation accuracy\n(noisy labels)": "{name}：验证准确率\n（含噪标签）",
-    "{name}: validation accuracy": "{name}：验证准确率",
+    "{name}: keeps epoch {epoch}": "{name}：保留第 {epoch} 轮",
     "labels that are right ({share:.0%})": "正确标签的比例（{share:.0%}）",
     "Noisy labels, seed {seed}": "含噪标签，种子 {seed}",
     "Noisy labels: test accuracy (clean labels), {seeds} seeds":
@@ -1194,9 +1195,10 @@ FIGURES.update({f.__name__: f for f in (neuron_diagram, mlp_shapes, backprop_gra
                                           conv_sliding, pooling_windows)})
 
 
-def _differences(ax, path: Path):
+def _differences(ax, path: Path, wrap: int = 0):
     """Each chosen regularizer's test accuracy minus the unregularized run's, seed by seed, from
-    the regularized_results.csv and regularized_comparison.csv in `path`, on `ax`."""
+    the regularized_results.csv and regularized_comparison.csv in `path`, on `ax`; run names
+    wrapped at `wrap` characters (0: the last word on a line of its own)."""
     runs = _runs(path / "regularized_results.csv")
     with open(path / "regularized_comparison.csv", newline="") as f:
         summary = {row["run"]: row for row in csv.DictReader(f)}
@@ -1212,7 +1214,8 @@ def _differences(ax, path: Path):
                     label=tr("mean, ± t × SE") if i == 0 else None)
     ax.axhline(0, color="black", linewidth=1)
     ax.set_xticks(range(len(names) - 1))
-    ax.set_xticklabels(["\n".join(tr_name(n).rsplit(" ", 1)) for n in names[1:]], fontsize=8)
+    ax.set_xticklabels([textwrap.fill(tr_name(n), wrap, break_long_words=False) if wrap else "\n".join(tr_name(n).rsplit(" ", 1))
+                        for n in names[1:]], fontsize=8)
     ax.set_ylabel(tr("test accuracy minus\n{name}'s, same seed", name=tr_name(names[0])))
     ax.grid(True, axis="y", alpha=0.3)
 
@@ -1244,10 +1247,14 @@ def label_noise(generated: Path):
               label=tr("{name}: training accuracy\n(on the noisy labels)", name=tr_name(names[0])))
     left.plot(none["epoch"], none["val_accuracy"], color="black", linestyle="--", linewidth=1.8,
               label=tr("{name}: validation accuracy\n(noisy labels)", name=tr_name(names[0])))
+    # Early stopping trains the same network from the same seed, stops, and keeps its best epoch.
     stop = next((n for n in names if n.startswith("early stopping")), None)
     if stop:
-        left.plot(curves[stop]["epoch"], curves[stop]["val_accuracy"], color="C2", linewidth=1.5,
-                  label=tr("{name}: validation accuracy", name=tr_name(stop)))
+        watched = curves[stop]["val_loss" if stop.endswith("val_loss") else "val_accuracy"]
+        pick = min if stop.endswith("val_loss") else max
+        kept = curves[stop]["epoch"][watched.index(pick(watched))]
+        left.axvline(kept, color="C2", linestyle="-.", linewidth=1.5,
+                     label=tr("{name}: keeps epoch {epoch}", name=tr_name(stop), epoch=int(kept)))
     left.axhline(1 - wrong / total, color="gray", linestyle=":",
                  label=tr("labels that are right ({share:.0%})", share=1 - wrong / total))
     left.set_xlabel(tr("epoch"))
@@ -1256,7 +1263,7 @@ def label_noise(generated: Path):
     left.legend(loc="lower right", fontsize=7)
     left.grid(True, alpha=0.3)
     left.set_title(tr("Noisy labels, seed {seed}", seed=seed), fontsize=10)
-    _differences(right, path)
+    _differences(right, path, wrap=12)
     right.legend(loc="upper left", fontsize=8)
     seeds = len(_runs(path / "regularized_results.csv")[names[0]]["test_accuracy"])
     right.set_title(tr("Noisy labels: test accuracy (clean labels), {seeds} seeds", seeds=seeds),

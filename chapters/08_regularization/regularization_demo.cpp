@@ -10,6 +10,10 @@
 // Choosing takes minutes, so the book runs it once and keeps its output and choices in
 // chapters/08_regularization/results/; the book's own run (--choices FILE) trains only the
 // chosen settings.
+//
+// With --label-noise, a fraction of the training and validation labels is wrong (the test labels
+// stay clean): the setting where memorising the training set costs test accuracy, and where the
+// regularizers have something to prevent. Its choice is kept in results/label_noise/.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
