@@ -53,17 +53,19 @@ struct Split {
 // Label noise: round(fraction * N) examples, chosen at random, get a random *other* class, so
 // that exactly that fraction of the labels is wrong. A network that reaches training accuracy 1
 // on them has learnt every wrong label by heart.
-// Returns how many labels it changed.
+// Returns how many labels differ from what they were (the demo prints it; its test checks it).
 std::size_t corrupt_labels(nn::Tensor<float>& y, double fraction, std::size_t classes,
                            nn::Generator& rng) {
   const std::size_t n = y.shape(0), wrong = std::size_t(std::lround(fraction * double(n)));
   const std::vector<std::size_t> order = rng.permutation(n);
+  std::size_t changed = 0;
   for (std::size_t i = 0; i < wrong; ++i) {
     const std::size_t label = std::size_t(y(order[i]));
     const std::size_t other = rng.below(classes - 1);  // one of the classes - 1 others
     y(order[i]) = float(other < label ? other : other + 1);
+    changed += std::size_t(y(order[i])) != label;
   }
-  return wrong;
+  return changed;
 }
 // [demo-noise]
 

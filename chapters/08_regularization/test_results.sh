@@ -82,6 +82,9 @@ tiny_run() {  # tiny_run <choices.txt> [more flags]
 BUILD=$1
 tiny_run "$clean/choices.txt"
 tiny_run "$noisy/choices.txt" --label-noise 0.3
+# ... and 30% of 20 labels are 6, each changed to another class.
+grep -q "^Label noise: 6 of the 20 training labels and 6 of the 20 validation labels" \
+  "${TMPDIR:-/tmp}/run.$$" || fail "--label-noise 0.3 on 20 + 20 examples did not change 6 + 6 labels"
 rm -f "${TMPDIR:-/tmp}/run.$$"
 [ "$failures" -eq 0 ] && echo "the cached choices and the book's choices agree; the demo runs them"
 [ "$failures" -eq 0 ]
