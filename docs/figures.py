@@ -18,6 +18,7 @@ import os
 import re
 import sys
 import tempfile
+import textwrap
 import warnings
 from pathlib import Path
 
@@ -150,6 +151,13 @@ ZH = {
     "one seed": "一个种子",
     "mean, ± t × SE": "平均值，± t × SE",
     "test accuracy minus\n{name}'s, same seed": "测试准确率减去\n同一种子下{name}的",
+    "{name}: training accuracy\n(on the noisy labels)": "{name}：训练准确率\n（按含噪标签计）",
+    "{name}: validation accuracy\n(noisy labels)": "{name}：验证准确率\n（含噪标签）",
+    "{name}: keeps epoch {epoch}": "{name}：保留第 {epoch} 轮",
+    "labels that are right ({share:.0%})": "正确标签的比例（{share:.0%}）",
+    "Noisy labels, seed {seed}": "含噪标签，种子 {seed}",
+    "Noisy labels: test accuracy (clean labels), {seeds} seeds":
+        "含噪标签：测试准确率（干净标签），{seeds} 个种子",
     # chapters 5 and 9
     "The first layer's 3×3 filters after training: red positive, blue negative, "
     "white 0 (the strongest weight is ±{limit:.2f})":
@@ -1187,15 +1195,15 @@ FIGURES.update({f.__name__: f for f in (neuron_diagram, mlp_shapes, backprop_gra
                                           conv_sliding, pooling_windows)})
 
 
-def regularized_differences(generated: Path):
-    """Chapter 8: each chosen regularizer's test accuracy minus the unregularized run's, seed by seed."""
-    path = generated / "08_regularization"
+def _differences(ax, path: Path, wrap: int = 0):
+    """Each chosen regularizer's test accuracy minus the unregularized run's, seed by seed, from
+    the regularized_results.csv and regularized_comparison.csv in `path`, on `ax`; run names
+    wrapped at `wrap` characters (0: the last word on a line of its own)."""
     runs = _runs(path / "regularized_results.csv")
     with open(path / "regularized_comparison.csv", newline="") as f:
         summary = {row["run"]: row for row in csv.DictReader(f)}
     names = list(runs)
     none = runs[names[0]]["test_accuracy"]
-    fig, ax = plt.subplots(figsize=(9, 3.8))
     for i, name in enumerate(names[1:]):
         d = [a - b for a, b in zip(runs[name]["test_accuracy"], none)]
         ax.scatter([i] * len(d), d, color="gray", s=14, zorder=3,
@@ -1206,14 +1214,64 @@ def regularized_differences(generated: Path):
                     label=tr("mean, ± t × SE") if i == 0 else None)
     ax.axhline(0, color="black", linewidth=1)
     ax.set_xticks(range(len(names) - 1))
-    ax.set_xticklabels(["\n".join(tr_name(n).rsplit(" ", 1)) for n in names[1:]], fontsize=8)
+    ax.set_xticklabels([textwrap.fill(tr_name(n), wrap, break_long_words=False) if wrap else "\n".join(tr_name(n).rsplit(" ", 1))
+                        for n in names[1:]], fontsize=8)
     ax.set_ylabel(tr("test accuracy minus\n{name}'s, same seed", name=tr_name(names[0])))
-    ax.legend(loc="lower left", fontsize=8)
     ax.grid(True, axis="y", alpha=0.3)
+
+
+def regularized_differences(generated: Path):
+    """Chapter 8: each chosen regularizer's test accuracy minus the unregularized run's, seed by seed."""
+    fig, ax = plt.subplots(figsize=(9, 3.8))
+    _differences(ax, generated / "08_regularization")
+    ax.legend(loc="lower left", fontsize=8)
     return fig
 
 
 FIGURES.update({f.__name__: f for f in (regularized_differences,)})
+
+
+def label_noise(generated: Path):
+    """Chapter 8, with noisy labels: the unregularized network learns the wrong labels (its
+    training accuracy passes the share of right ones) while early stopping does not; and each
+    chosen regularizer's test accuracy minus the unregularized run's, seed by seed."""
+    path = generated / "08_regularization" / "label_noise"
+    text = (path / "choose.txt").read_text()
+    wrong, total = map(int, re.search(r"Label noise: (\d+) of the (\d+) training labels", text).groups())
+    seed = int(re.search(r"seeds (\d+) to", text).group(1))
+    curves = _runs(path / "regularized_curves.csv")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.2), gridspec_kw={"width_ratios": [2, 3]})
+    names = list(curves)
+    none = curves[names[0]]
+    left.plot(none["epoch"], none["accuracy"], color="black", linewidth=1.8,
+              label=tr("{name}: training accuracy\n(on the noisy labels)", name=tr_name(names[0])))
+    left.plot(none["epoch"], none["val_accuracy"], color="black", linestyle="--", linewidth=1.8,
+              label=tr("{name}: validation accuracy\n(noisy labels)", name=tr_name(names[0])))
+    # Early stopping trains the same network from the same seed, stops, and keeps its best epoch.
+    stop = next((n for n in names if n.startswith("early stopping")), None)
+    if stop:
+        watched = curves[stop]["val_loss" if stop.endswith("val_loss") else "val_accuracy"]
+        pick = min if stop.endswith("val_loss") else max
+        kept = curves[stop]["epoch"][watched.index(pick(watched))]
+        left.axvline(kept, color="C2", linestyle="-.", linewidth=1.5,
+                     label=tr("{name}: keeps epoch {epoch}", name=tr_name(stop), epoch=int(kept)))
+    left.axhline(1 - wrong / total, color="gray", linestyle=":",
+                 label=tr("labels that are right ({share:.0%})", share=1 - wrong / total))
+    left.set_xlabel(tr("epoch"))
+    left.set_ylabel(tr("accuracy"))
+    left.set_ylim(0, 1.02)
+    left.legend(loc="lower right", fontsize=7)
+    left.grid(True, alpha=0.3)
+    left.set_title(tr("Noisy labels, seed {seed}", seed=seed), fontsize=10)
+    _differences(right, path, wrap=12)
+    right.legend(loc="upper left", fontsize=8)
+    seeds = len(_runs(path / "regularized_results.csv")[names[0]]["test_accuracy"])
+    right.set_title(tr("Noisy labels: test accuracy (clean labels), {seeds} seeds", seeds=seeds),
+                    fontsize=10)
+    return fig
+
+
+FIGURES.update({f.__name__: f for f in (label_noise,)})
 
 
 if __name__ == "__main__":

@@ -10,6 +10,10 @@
 // Choosing takes minutes, so the book runs it once and keeps its output and choices in
 // chapters/08_regularization/results/; the book's own run (--choices FILE) trains only the
 // chosen settings.
+//
+// With --label-noise, a fraction of the training and validation labels is wrong (the test labels
+// stay clean): the setting where memorising the training set costs test accuracy, and where the
+// regularizers have something to prevent. Its choice is kept in results/label_noise/.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
@@ -42,7 +46,28 @@ namespace {
 // The three parts of the data every run shares.
 struct Split {
   nn::Dataset train, val, test;
+  std::size_t wrong_train = 0, wrong_val = 0;  // labels replaced by label noise
 };
+
+// [demo-noise]
+// Label noise: round(fraction * N) examples, chosen at random, get a random *other* class, so
+// that exactly that fraction of the labels is wrong. A network that reaches training accuracy 1
+// on them has learnt every wrong label by heart.
+// Returns how many labels differ from what they were (the demo prints it; its test checks it).
+std::size_t corrupt_labels(nn::Tensor<float>& y, double fraction, std::size_t classes,
+                           nn::Generator& rng) {
+  const std::size_t n = y.shape(0), wrong = std::size_t(std::lround(fraction * double(n)));
+  const std::vector<std::size_t> order = rng.permutation(n);
+  std::size_t changed = 0;
+  for (std::size_t i = 0; i < wrong; ++i) {
+    const std::size_t label = std::size_t(y(order[i]));
+    const std::size_t other = rng.below(classes - 1);  // one of the classes - 1 others
+    y(order[i]) = float(other < label ? other : other + 1);
+    changed += std::size_t(y(order[i])) != label;
+  }
+  return changed;
+}
+// [demo-noise]
 
 // [demo-split]
 // `train_size` random training examples, of which `val_size` are held out for validation.
@@ -50,7 +75,7 @@ struct Split {
 // compared on the same examples (fit's validation_split would draw from each model's
 // generator instead).
 Split make_split(const nn::Dataset& train, const nn::Dataset& test, std::size_t train_size,
-                 std::size_t val_size, std::uint64_t seed) {
+                 std::size_t val_size, std::uint64_t seed, double label_noise) {
   nn::Generator rng(seed);
   const std::vector<std::size_t> order = rng.permutation(train.size());
   Split s;
@@ -59,6 +84,14 @@ Split make_split(const nn::Dataset& train, const nn::Dataset& test, std::size_t 
   nn::gather_batch(train.y, order, 0, train_size - val_size, s.train.y);
   nn::gather_batch(train.x, order, train_size - val_size, val_size, s.val.x);
   nn::gather_batch(train.y, order, train_size - val_size, val_size, s.val.y);
+  // Noisy labels, from the same generator after the split (no noise: no draws, the same split).
+  // Validation examples come from the same labelled pool as training ones, so they are as noisy;
+  // the test set stays clean, to measure what the network learnt about digits.
+  if (label_noise > 0) {
+    const std::size_t classes = train.class_names.size();
+    s.wrong_train = corrupt_labels(s.train.y, label_noise, classes, rng);
+    s.wrong_val = corrupt_labels(s.val.y, label_noise, classes, rng);
+  }
   return s;
 }
 // [demo-split]
@@ -122,11 +155,14 @@ std::vector<Run> grid(std::size_t epochs) {
       {"L2", "L2 1e-5", Mlp{.l2 = nn::L2(1e-5)}},
       {"L2", "L2 1e-4", Mlp{.l2 = nn::L2(1e-4)}},
       {"L2", "L2 1e-3", Mlp{.l2 = nn::L2(1e-3)}},
+      {"L2", "L2 3e-3", Mlp{.l2 = nn::L2(3e-3)}},
+      {"L2", "L2 1e-2", Mlp{.l2 = nn::L2(1e-2)}},
       // Decoupled weight decay: w <- w - lr * lambda * w beside Adam's step.
       {"AdamW", "AdamW 0.1", Mlp{}, 0, 0.1},
       {"AdamW", "AdamW 0.3", Mlp{}, 0, 0.3},
       {"AdamW", "AdamW 1", Mlp{}, 0, 1.0},
       {"AdamW", "AdamW 3", Mlp{}, 0, 3.0},
+      {"AdamW", "AdamW 10", Mlp{}, 0, 10.0},
       {"dropout", "dropout 0.1", Mlp{.dropout = 0.1}, longer},
       {"dropout", "dropout 0.2", Mlp{.dropout = 0.2}, longer},
       {"dropout", "dropout 0.3", Mlp{.dropout = 0.3}, longer},
@@ -381,6 +417,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Chapter 8: overfitting, regularization and underfitting, measured"};
   std::size_t train_size = 1500, val_size = 500, epochs = 30, batch_size = 32, seeds = 5;
   std::uint64_t seed = 1;
+  double label_noise = 0;
   std::string data = "mnist", out, choices;
   bool choose_only = false;
   std::vector<std::size_t> widths = {1, 2, 4, 8, 16, 32, 64, 128, 256};
@@ -394,6 +431,9 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(nn::cli::count(1, 100000));
   app.add_option("--seed", seed, "the first seed; seed s draws the split, the weights and every random choice")
       ->capture_default_str()->check(nn::cli::seed());
+  app.add_option("--label-noise", label_noise,
+                 "fraction of the training and validation labels replaced by a wrong class (test: clean)")
+      ->check(nn::cli::positive(0.9));
   app.add_option("--seeds", seeds, "seeds seed, seed + 1, ...: each run is repeated once per seed")
       ->capture_default_str()->check(nn::cli::count(1, 100));
   CLI::Option* choices_flag = app.add_option("--choices", choices,
@@ -424,13 +464,19 @@ int main(int argc, char** argv) {
                                  " training examples)");
     std::vector<Split> splits;
     for (std::size_t s = 0; s < seeds; ++s)
-      splits.push_back(make_split(train, test, train_size, val_size, seed + s));
+      splits.push_back(make_split(train, test, train_size, val_size, seed + s, label_noise));
     std::cout << train.name << ": " << splits[0].train.size() << " training and "
               << splits[0].val.size() << " validation examples (drawn at random from the "
               << "training set, a different draw for each seed), " << test.size()
               << " test examples.\nAdam, learning rate 0.001, batches of " << batch_size << ", "
               << epochs << " epochs unless said otherwise; seeds " << seed << " to "
               << seed + seeds - 1 << ".\n";
+    if (label_noise > 0)
+      std::cout << "Label noise: " << splits[0].wrong_train << " of the " << splits[0].train.size()
+                << " training labels and " << splits[0].wrong_val << " of the "
+                << splits[0].val.size()
+                << " validation labels replaced by a different class at random, a different "
+                   "draw for each seed; the test labels are clean.\n";
 
     // [demo-runs]
     if (chosen.empty()) {  // choose: every setting of the grid, every seed, validation only
