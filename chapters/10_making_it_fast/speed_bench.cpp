@@ -127,6 +127,7 @@ int main(int argc, char** argv) {
       plain.build({1, 28, 28}, rng);
       fast.build({1, 28, 28}, rng);
       plain.set_direct(false);
+      plain.set_wide(false);
       plain.set_input_gradient(false);  // the capstone's first layer passes no gradient back
       fast.set_input_gradient(false);
       const Tensor<float> x = random_tensor({N, 1, 28, 28}, rng);
