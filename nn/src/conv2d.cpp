@@ -447,6 +447,7 @@ bool Conv2D<T>::wide() const {
          g_.Wo + g_.K - 1 == g_.Wd;  // 'valid': no padding at all
 }
 
+// [conv-wide-forward]
 // x: (N, C, H, Wd) -> a: (N, F, Ho, Wo), as forward, with span columns per image and
 // wide_block images at a time, in buffers of the thread's own that stay in its cache:
 //   cols = im2col_wide(x): (C*K*K, B*span);  z = W · cols: (F, B*span);  a = f(z + b)
@@ -483,6 +484,7 @@ const Tensor<T>& Conv2D<T>::forward_wide(const Tensor<T>& x) {
   });
   return a_;
 }
+// [conv-wide-forward]
 
 // Fills each chunk's dW_parts_ and db_parts_ (and dx, if wanted), as backward does, with
 // dz widened by zeros in the wrapped columns: they then add nothing to dW, db or dx.
