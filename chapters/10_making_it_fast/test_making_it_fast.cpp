@@ -6,12 +6,17 @@
 #include <cstdlib>
 #include <new>
 #include <sstream>
+#include <utility>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "nn/conv2d.hpp"
 #include "nn/dense.hpp"
 #include "nn/flatten.hpp"
 #include "nn/gradcheck.hpp"
 #include "nn/model.hpp"
+#include "nn/parallel.hpp"
 #include "nn/pooling.hpp"
 #include "test_support.hpp"  // failure messages show a tensor's shape and values
 
@@ -143,6 +148,35 @@ TEST_CASE("the wide convolution's gradients agree with central differences") {
   const Tensor<double> x = nn::test::random_tensor({2, 2, 5, 6}, 16);
   const nn::GradCheckResult r = nn::gradcheck_layer(conv, x);
   CHECK(r.max_rel_error < 1e-7);
+}
+
+TEST_CASE("the wide convolution gives the same bits with one thread and with two") {
+  // 20 images: chunks of 8, 8 and 4, each split into blocks of wide_block images
+  nn::Generator rng1(17), rng2(17);
+  nn::Conv2D<float> one(5, 3, Activation::relu), two(5, 3, Activation::relu);
+  one.build({3, 7, 9}, rng1);
+  two.build({3, 7, 9}, rng2);
+  REQUIRE(one.wide());
+  const Tensor<float> x = nn::test::random_tensor<float>({20, 3, 7, 9}, 18);
+  const Tensor<float> da = nn::test::random_tensor<float>({20, 5, 5, 7}, 19);
+  const int threads_before = static_cast<int>(nn::thread_count());
+  const auto step = [&](nn::Conv2D<float>& conv, int threads) {
+#ifdef _OPENMP
+    omp_set_num_threads(threads);
+#endif
+    const Tensor<float> a = conv.forward(x);
+    const Tensor<float> dx = conv.backward(da);
+    return std::make_pair(a, dx);
+  };
+  const auto [a1, dx1] = step(one, 1);
+  const auto [a2, dx2] = step(two, 2);
+#ifdef _OPENMP
+  omp_set_num_threads(threads_before);
+#endif
+  CHECK(a1 == a2);  // exact equality, not "close"
+  CHECK(dx1 == dx2);
+  CHECK(one.dW == two.dW);
+  CHECK(one.db == two.db);
 }
 // [wide-conv-test]
 
