@@ -3,9 +3,12 @@
 per layer, the median CPU time per batch (and the median wall time of a step).
 
     /usr/bin/python3 chapters/10_making_it_fast/measure_profile.py build/chapters/09_mnist_cnn/mnist_cnn
+    /usr/bin/python3 chapters/10_making_it_fast/measure_profile.py AFTER --before BEFORE
 
 Configurations: one thread (the kernels' own cost), and two threads with OpenMP's
 default spinning (GOMP_SPINCOUNT=300000) and with the library's (10000), alternating.
+With --before, two builds of the capstone instead: each with one thread and with two
+(the library's spin), the four runs alternating, five rounds.
 """
 import os
 import statistics
@@ -44,17 +47,23 @@ def profile(program, env):
 
 def main():
     program = sys.argv[1]
+    configs, rounds = [(name, program, env) for name, env in CONFIGS], ROUNDS
+    if len(sys.argv) == 4 and sys.argv[2] == "--before":
+        before, rounds = sys.argv[3], 5
+        configs = [(f"{label}, {threads}", build, {"OMP_NUM_THREADS": n, "GOMP_SPINCOUNT": "10000"})
+                   for threads, n in [("1 thread", "1"), ("2 threads", "2")]
+                   for label, build in [("before", before), ("after", program)]]
     with open("/proc/loadavg") as f:
         load = f.read().split()[:3]
     print(f"measured {time.strftime('%Y-%m-%d %H:%M %Z')}, load average {' '.join(load)} "
           f"on {os.cpu_count()} cores (a shared machine)")
     print(f"command: [env] {os.path.basename(program)} {' '.join(ARGS)}")
-    print(f"median of {ROUNDS} runs per configuration, the configurations alternating\n")
-    runs = {name: [] for name, _ in CONFIGS}
-    for _ in range(ROUNDS):
-        for name, env in CONFIGS:
-            runs[name].append(profile(program, env))
-    for name, _ in CONFIGS:
+    print(f"median of {rounds} runs per configuration, the configurations alternating\n")
+    runs = {name: [] for name, _, _ in configs}
+    for _ in range(rounds):
+        for name, build, env in configs:
+            runs[name].append(profile(build, env))
+    for name, _, _ in configs:
         rows = runs[name]
         print(f"{name}: ms per batch of 64")
         print(f"  {'layer':16} {'CPU':>9} {'wall':>9}")

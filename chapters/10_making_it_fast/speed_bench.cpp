@@ -127,6 +127,7 @@ int main(int argc, char** argv) {
       plain.build({1, 28, 28}, rng);
       fast.build({1, 28, 28}, rng);
       plain.set_direct(false);
+      plain.set_wide(false);
       plain.set_input_gradient(false);  // the capstone's first layer passes no gradient back
       fast.set_input_gradient(false);
       const Tensor<float> x = random_tensor({N, 1, 28, 28}, rng);
@@ -138,6 +139,24 @@ int main(int argc, char** argv) {
       std::printf("%-36s %10.3f %10.3f\n", "conv 1->32 backward: im2col | direct",
                   best_cpu_ms(repeats, [&] { plain.backward(da); }),
                   best_cpu_ms(repeats, [&] { fast.backward(da); }));
+    }
+    {
+      // [wide-bench]
+      // The capstone's second convolution: (32, 13, 13) -> (64, 11, 11)
+      nn::Conv2D<float> plain(64, 3, nn::Activation::relu), fast(64, 3, nn::Activation::relu);
+      plain.build({32, 13, 13}, rng);
+      fast.build({32, 13, 13}, rng);
+      plain.set_wide(false);
+      const Tensor<float> x = random_tensor({N, 32, 13, 13}, rng);
+      const Tensor<float> da = random_tensor({N, 64, 11, 11}, rng);
+      plain.forward(x), fast.forward(x), plain.backward(da), fast.backward(da);  // sizes buffers
+      std::printf("%-36s %10.3f %10.3f\n", "conv 32->64 forward: im2col | wide",
+                  best_cpu_ms(repeats, [&] { plain.forward(x); }),
+                  best_cpu_ms(repeats, [&] { fast.forward(x); }));
+      std::printf("%-36s %10.3f %10.3f\n", "conv 32->64 backward: im2col | wide",
+                  best_cpu_ms(repeats, [&] { plain.backward(da); }),
+                  best_cpu_ms(repeats, [&] { fast.backward(da); }));
+      // [wide-bench]
     }
     return 0;
   });

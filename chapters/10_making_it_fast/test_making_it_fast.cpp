@@ -6,12 +6,17 @@
 #include <cstdlib>
 #include <new>
 #include <sstream>
+#include <utility>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "nn/conv2d.hpp"
 #include "nn/dense.hpp"
 #include "nn/flatten.hpp"
 #include "nn/gradcheck.hpp"
 #include "nn/model.hpp"
+#include "nn/parallel.hpp"
 #include "nn/pooling.hpp"
 #include "test_support.hpp"  // failure messages show a tensor's shape and values
 
@@ -79,6 +84,7 @@ TEST_CASE("the direct single-channel convolution agrees with im2col + GEMM") {
   fast.build({1, 9, 11}, rng);  // 9x11: a non-square image catches a swapped H and Wd
   plain.build({1, 9, 11}, rng);
   plain.set_direct(false);
+  plain.set_wide(false);
   plain.W = fast.W;
   plain.b = nn::test::random_tensor<float>({6}, 6, 0.1);
   fast.b = plain.b;
@@ -103,6 +109,76 @@ TEST_CASE("the direct convolution's gradients agree with central differences") {
   CHECK(r.max_rel_error < 1e-7);
 }
 // [direct-conv-test]
+
+// [wide-conv-test]
+TEST_CASE("wide im2col agrees with im2col + GEMM") {
+  // The capstone's second convolution in small: several channels, a non-square image.
+  nn::Generator rng(11);
+  nn::Conv2D<float> fast(5, 3, Activation::relu), plain(5, 3, Activation::relu);
+  fast.build({4, 8, 10}, rng);
+  plain.build({4, 8, 10}, rng);
+  plain.set_wide(false);
+  plain.W = fast.W;
+  plain.b = nn::test::random_tensor<float>({5}, 12, 0.1);
+  fast.b = plain.b;
+  CHECK(fast.wide());
+  CHECK_FALSE(plain.wide());
+  // 'same' padding or a stride keeps the plain path
+  nn::Conv2D<float> padded(5, 3, Activation::relu, 1, nn::Padding::same), strided(5, 3, Activation::relu, 2);
+  padded.build({4, 8, 10}, rng);
+  strided.build({4, 8, 10}, rng);
+  CHECK_FALSE(padded.wide());
+  CHECK_FALSE(strided.wide());
+
+  const Tensor<float> x = nn::test::random_tensor<float>({11, 4, 8, 10}, 13);  // 11: a short chunk
+  const Tensor<float> da = nn::test::random_tensor<float>({11, 5, 6, 8}, 14);
+  for (int step = 0; step < 2; ++step) {  // the second step reuses every buffer
+    CHECK(relative_difference(fast.forward(x), plain.forward(x)) < 1e-6);
+    CHECK(relative_difference(fast.backward(da), plain.backward(da)) < 1e-6);  // dx
+    CHECK(relative_difference(fast.dW, plain.dW) < 1e-5);  // sums of 11*6*8 = 528 products
+    CHECK(relative_difference(fast.db, plain.db) < 1e-5);
+  }
+}
+
+TEST_CASE("the wide convolution's gradients agree with central differences") {
+  nn::Generator rng(15);
+  nn::Conv2D<double> conv(3, 2, Activation::tanh);
+  conv.build({2, 5, 6}, rng);
+  REQUIRE(conv.wide());
+  const Tensor<double> x = nn::test::random_tensor({2, 2, 5, 6}, 16);
+  const nn::GradCheckResult r = nn::gradcheck_layer(conv, x);
+  CHECK(r.max_rel_error < 1e-7);
+}
+
+TEST_CASE("the wide convolution gives the same bits with one thread and with two") {
+  // 20 images: chunks of 8, 8 and 4, each split into blocks of wide_block images
+  nn::Generator rng1(17), rng2(17);
+  nn::Conv2D<float> one(5, 3, Activation::relu), two(5, 3, Activation::relu);
+  one.build({3, 7, 9}, rng1);
+  two.build({3, 7, 9}, rng2);
+  REQUIRE(one.wide());
+  const Tensor<float> x = nn::test::random_tensor<float>({20, 3, 7, 9}, 18);
+  const Tensor<float> da = nn::test::random_tensor<float>({20, 5, 5, 7}, 19);
+  const int threads_before = static_cast<int>(nn::thread_count());
+  const auto step = [&](nn::Conv2D<float>& conv, int threads) {
+#ifdef _OPENMP
+    omp_set_num_threads(threads);
+#endif
+    const Tensor<float> a = conv.forward(x);
+    const Tensor<float> dx = conv.backward(da);
+    return std::make_pair(a, dx);
+  };
+  const auto [a1, dx1] = step(one, 1);
+  const auto [a2, dx2] = step(two, 2);
+#ifdef _OPENMP
+  omp_set_num_threads(threads_before);
+#endif
+  CHECK(a1 == a2);  // exact equality, not "close"
+  CHECK(dx1 == dx2);
+  CHECK(one.dW == two.dW);
+  CHECK(one.db == two.db);
+}
+// [wide-conv-test]
 
 TEST_CASE("the profile has a row per layer and counts every batch") {
   auto model = keras_mnist_cnn();

@@ -144,6 +144,35 @@ void col2im(const T* dcols, const ConvGeometry& g, std::size_t ld, T* dx) {
 }
 // [col2im]
 
+// [im2col-wide]
+// x: (C, H, Wd) -> cols: (C*K*K, span), span = (Ho-1)*Wd + Wo, row length ld; stride 1, no padding
+//   cols[(c,i,j), p] = x[c, i, j + p]   (p = oh*Wd + ow: the plane read as one flat row)
+template <class T>
+void im2col_wide(const T* x, const ConvGeometry& g, T* cols, std::size_t ld) {
+  const std::size_t span = wide_span(g), plane = g.H * g.Wd;
+  for (std::size_t c = 0; c < g.C; ++c)
+    for (std::size_t i = 0; i < g.K; ++i)
+      for (std::size_t j = 0; j < g.K; ++j) {
+        const T* src = x + c * plane + i * g.Wd + j;  // x[c] shifted by (i, j)
+        std::copy(src, src + span, cols + ((c * g.K + i) * g.K + j) * ld);
+      }
+}
+
+// dcols: (C*K*K, span), row length ld  ->  dx: (C, H, Wd), added to
+//   dx[c, i, j + p] += dcols[(c,i,j), p]   (wrapped columns p hold zeros)
+template <class T>
+void col2im_wide(const T* dcols, const ConvGeometry& g, std::size_t ld, T* dx) {
+  const std::size_t span = wide_span(g), plane = g.H * g.Wd;
+  for (std::size_t c = 0; c < g.C; ++c)
+    for (std::size_t i = 0; i < g.K; ++i)
+      for (std::size_t j = 0; j < g.K; ++j) {
+        const T* src = dcols + ((c * g.K + i) * g.K + j) * ld;
+        T* dst = dx + c * plane + i * g.Wd + j;
+        for (std::size_t p = 0; p < span; ++p) dst[p] += src[p];  // vectorised
+      }
+}
+// [im2col-wide]
+
 // [conv-direct-forward]
 // One image with a single channel, stride 1, no padding, without im2col:
 // x: (H, Wd), W: (F, K, K), b: (F,)  ->  a: (F, Ho, Wo)
@@ -267,6 +296,7 @@ const Tensor<T>& Conv2D<T>::forward(const Tensor<T>& x) {
   check_shape(this->name(), "b", b, {F_});
   N_ = x.shape(0);
   if (direct()) return forward_direct(x);
+  if (wide()) return forward_wide(x);
   // HoWo: the Ho*Wo positions of one output map; NHoWo: those of the whole batch.
   const std::size_t F = F_, CKK = g_.patch_size(), HoWo = g_.out_pixels(), NHoWo = N_ * HoWo;
   resize_if_needed(cols_, {CKK, NHoWo});
@@ -307,17 +337,17 @@ template <class T>
 const Tensor<T>& Conv2D<T>::backward(const Tensor<T>& da) {
   this->check_grad(da, a_);
   const std::size_t F = F_, CKK = g_.patch_size(), HoWo = g_.out_pixels(), NHoWo = N_ * HoWo;
-  resize_if_needed(dz_, {F, NHoWo});
-
   const std::size_t chunks = (N_ + batch_chunk - 1) / batch_chunk;
   resize_if_needed(dW_parts_, {chunks, F, CKK});
   resize_if_needed(db_parts_, {chunks, F});
-  if (this->input_gradient_) {
-    if (!direct()) resize_if_needed(dcols_, {CKK, NHoWo});
-    resize_batch_if_needed(dx_, N_, this->in_shape_);
-  }
+  if (this->input_gradient_) resize_batch_if_needed(dx_, N_, this->in_shape_);
+  const bool plain = !direct() && !wide();
+  if (plain) resize_if_needed(dz_, {F, NHoWo});
+  if (plain && this->input_gradient_) resize_if_needed(dcols_, {CKK, NHoWo});
+
   // Each chunk of images [n0, n1) computes its own share t of dW and db.
   if (direct()) backward_direct(da);
+  else if (wide()) backward_wide(da);
   else parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {
     const std::size_t cols = (n1 - n0) * HoWo;  // this slice's columns start at n0*HoWo
     // a = f(z)  =>  dz = da ⊙ f'(z), gathered from NCHW into (F, N*Ho*Wo) like z
@@ -410,6 +440,104 @@ void Conv2D<T>::backward_direct(const Tensor<T>& da) {
 }
 // [conv-direct-layer]
 
+// [conv-wide-layer]
+template <class T>
+bool Conv2D<T>::wide() const {
+  return allow_wide_ && !direct() && g_.S == 1 && g_.Ho + g_.K - 1 == g_.H &&
+         g_.Wo + g_.K - 1 == g_.Wd;  // 'valid': no padding at all
+}
+
+// [conv-wide-forward]
+// x: (N, C, H, Wd) -> a: (N, F, Ho, Wo), as forward, with span columns per image and
+// wide_block images at a time, in buffers of the thread's own that stay in its cache:
+//   cols = im2col_wide(x): (C*K*K, B*span);  z = W · cols: (F, B*span);  a = f(z + b)
+// keeping z[f, n*span + oh*Wd + ow] for ow < Wo only. backward rebuilds cols from x.
+template <class T>
+const Tensor<T>& Conv2D<T>::forward_wide(const Tensor<T>& x) {
+  const std::size_t F = F_, CKK = g_.patch_size(), Ho = g_.Ho, Wo = g_.Wo, Wd = g_.Wd;
+  const std::size_t span = wide_span(g_), ld = wide_block * span, image = g_.C * g_.H * Wd;
+  resize_if_needed(x_, x.shape());
+  resize_if_needed(cols_, {thread_count(), CKK, ld});
+  resize_if_needed(z_, {thread_count(), F, ld});
+  resize_if_needed(a_, {N_, F, Ho, Wo});
+  parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t) {
+    std::copy(x.data() + n0 * image, x.data() + n1 * image, x_.data() + n0 * image);  // for dW
+    T* cols = &cols_(thread_index(), 0, 0);
+    T* z = &z_(thread_index(), 0, 0);
+    for (std::size_t m0 = n0; m0 < n1; m0 += wide_block) {  // images [m0, m1)
+      const std::size_t m1 = std::min(n1, m0 + wide_block);
+      for (std::size_t n = m0; n < m1; ++n)
+        im2col_wide(x.data() + n * image, g_, cols + (n - m0) * span, ld);
+      gemm(false, false, F, (m1 - m0) * span, CKK, T(1), W.data(), CKK, cols, ld, T(0), z, ld);
+      for_activation(act_, [&](Activation act) {
+        for (std::size_t n = m0; n < m1; ++n)
+          for (std::size_t f = 0; f < F; ++f) {
+            const T* zp = z + f * ld + (n - m0) * span;
+            T* ap = a_.data() + (n * F + f) * Ho * Wo;
+            const T bf = b(f);
+            for (std::size_t oh = 0; oh < Ho; ++oh)  // the valid columns of each wide row
+              for (std::size_t ow = 0; ow < Wo; ++ow)
+                ap[oh * Wo + ow] = activate(act, zp[oh * Wd + ow] + bf);
+          }
+      });
+    }
+  });
+  return a_;
+}
+// [conv-wide-forward]
+
+// Fills each chunk's dW_parts_ and db_parts_ (and dx, if wanted), as backward does, with
+// dz widened by zeros in the wrapped columns: they then add nothing to dW, db or dx.
+// The blocks of a chunk add up in a fixed order, the same for any number of threads.
+template <class T>
+void Conv2D<T>::backward_wide(const Tensor<T>& da) {
+  const std::size_t F = F_, CKK = g_.patch_size(), Ho = g_.Ho, Wo = g_.Wo, Wd = g_.Wd;
+  const std::size_t span = wide_span(g_), ld = wide_block * span, image = g_.C * g_.H * Wd;
+  resize_if_needed(dz_, {thread_count(), F, ld});
+  if (this->input_gradient_) resize_if_needed(dcols_, {thread_count(), CKK, ld});
+  parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {
+    T* cols = &cols_(thread_index(), 0, 0);
+    T* dz = &dz_(thread_index(), 0, 0);
+    for (std::size_t f = 0; f < F; ++f) db_parts_(t, f) = T(0);
+    for (std::size_t m0 = n0; m0 < n1; m0 += wide_block) {  // images [m0, m1)
+      const std::size_t m1 = std::min(n1, m0 + wide_block), width = (m1 - m0) * span;
+      for (std::size_t n = m0; n < m1; ++n)
+        im2col_wide(x_.data() + n * image, g_, cols + (n - m0) * span, ld);
+      // a = f(z)  =>  dz = da ⊙ f'(z), 0 where ow >= Wo
+      for_activation(act_, [&](Activation act) {
+        for (std::size_t n = m0; n < m1; ++n)
+          for (std::size_t f = 0; f < F; ++f) {
+            const T* ap = a_.data() + (n * F + f) * Ho * Wo;
+            const T* dap = da.data() + (n * F + f) * Ho * Wo;
+            T* dzp = dz + f * ld + (n - m0) * span;
+            for (std::size_t oh = 0; oh < Ho; ++oh) {
+              for (std::size_t ow = 0; ow < Wo; ++ow)
+                dzp[oh * Wd + ow] = dap[oh * Wo + ow] * derivative_from_output(act, ap[oh * Wo + ow]);
+              if (oh + 1 < Ho)
+                for (std::size_t ow = Wo; ow < Wd; ++ow) dzp[oh * Wd + ow] = T(0);
+            }
+          }
+      });
+      // db[f] = sum of row f of dz;  dW = dz · colsᵀ, the chunk's first block overwriting
+      for (std::size_t f = 0; f < F; ++f) db_parts_(t, f) += sum(dz + f * ld, width);
+      gemm(false, true, F, CKK, width, T(1), dz, ld, cols, ld, T(m0 == n0 ? 0 : 1),
+           &dW_parts_(t, 0, 0), CKK);
+      if (!this->input_gradient_) continue;
+      // dcols = Wᵀ · dz;  dx = col2im_wide(dcols)
+      T* dcols = &dcols_(thread_index(), 0, 0);
+      gemm(true, false, CKK, width, F, T(1), W.data(), CKK, dz, ld, T(0), dcols, ld);
+      std::fill(dx_.data() + m0 * image, dx_.data() + m1 * image, T(0));
+      for (std::size_t n = m0; n < m1; ++n)
+        col2im_wide(dcols + (n - m0) * span, g_, ld, dx_.data() + n * image);
+    }
+  });
+}
+// [conv-wide-layer]
+
+template void im2col_wide(const float*, const ConvGeometry&, float*, std::size_t);
+template void im2col_wide(const double*, const ConvGeometry&, double*, std::size_t);
+template void col2im_wide(const float*, const ConvGeometry&, std::size_t, float*);
+template void col2im_wide(const double*, const ConvGeometry&, std::size_t, double*);
 template void im2col(const float*, const ConvGeometry&, float*, std::size_t);
 template void im2col(const double*, const ConvGeometry&, double*, std::size_t);
 template void col2im(const float*, const ConvGeometry&, std::size_t, float*);

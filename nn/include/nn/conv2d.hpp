@@ -177,6 +177,18 @@ class Conv2D : public Layer<T> {
   bool direct() const;
   /// @brief Allows (the default) or forbids the direct path; im2col + GEMM is the reference.
   void set_direct(bool allowed) { allow_direct_ = allowed; }
+  /**
+   * @brief Whether forward and backward use wide im2col (`nn::im2col_wide`) instead of im2col.
+   *
+   * A convolution with stride 1 and 'valid' padding that does not take the direct
+   * path copies each im2col row as one run of \f$ (H_o - 1) W_d + W_o \f$ numbers
+   * instead of \f$ H_o \f$ runs of \f$ W_o \f$; the matrix product then also
+   * computes the \f$ W_d - W_o \f$ columns per row that wrap around the image's
+   * edge, and they are dropped. `set_wide(false)` forbids it.
+   */
+  bool wide() const;
+  /// @brief Allows (the default) or forbids wide im2col; plain im2col + GEMM is the reference.
+  void set_wide(bool allowed) { allow_wide_ = allowed; }
 
   Tensor<T> W;   ///< filters `(F, C, K, K)`
   Tensor<T> b;   ///< biases `(F,)`
@@ -205,7 +217,56 @@ class Conv2D : public Layer<T> {
   Tensor<T> x_;           // the last input, cached for dW (the direct path has no cols_)
   Tensor<T> direct_acc_;  // partial sums of dW and db, (chunks, F, K*K + 1, direct_lanes)
   Tensor<T> wide_;        // one wide plane per chunk of images, (chunks, H*Wd)
+
+  // Wide im2col (stride 1, 'valid'), see wide(): cols_, z_, dz_ and dcols_ are one
+  // (rows, wide_block * wide_span(g_)) block per thread, and x_ caches the input.
+  const Tensor<T>& forward_wide(const Tensor<T>& x);
+  void backward_wide(const Tensor<T>& da);
+  bool allow_wide_ = true;
 };
+
+/// @brief Images per matrix product on the wide path: a block's im2col matrix stays in the cache.
+/// @ingroup ch10
+inline constexpr std::size_t wide_block = 4;
+
+/**
+ * @brief The columns of one image's wide im2col matrix, \f$ (H_o - 1) W_d + W_o \f$.
+ *
+ * Output pixel \f$ (o_h, o_w) \f$ is column \f$ p = o_h W_d + o_w \f$, numbered
+ * with the *input's* row length; the columns with \f$ o_w \ge W_o \f$ in between
+ * belong to windows that wrap around the image's edge.
+ * @ingroup ch10
+ */
+inline std::size_t wide_span(const ConvGeometry& g) { return (g.Ho - 1) * g.Wd + g.Wo; }
+
+/**
+ * @brief im2col for stride 1 and 'valid' padding, one contiguous copy per row.
+ *
+ * \f[ cols[(c,i,j),\, p] = x[c,\, i,\, j + p] \quad (p < \mathrm{span}) \f]
+ * reading the plane \f$ x[c] \f$ as one flat row: column \f$ p = o_h W_d + o_w \f$
+ * holds the pixel under weight \f$ (c, i, j) \f$ of output \f$ (o_h, o_w) \f$, so
+ * row \f$ (c, i, j) \f$ is the plane shifted by \f$ i W_d + j \f$. The columns with
+ * \f$ o_w \ge W_o \f$ hold windows that wrap around the edge; their products are dropped.
+ * @param x one image `(C, H, Wd)`   @param g the sizes (stride 1, no padding)
+ * @param cols the first column of this image in a row-major matrix with `C*K*K` rows
+ * @param ld the row length of that matrix (at least `nn::wide_span(g)`)
+ * @ingroup ch10
+ */
+template <class T>
+void im2col_wide(const T* x, const ConvGeometry& g, T* cols, std::size_t ld);
+
+/**
+ * @brief The adjoint of `nn::im2col_wide`: \f$ dx[c,\, i,\, j + p] \mathrel{+}= dcols[(c,i,j),\, p] \f$.
+ *
+ * The columns of wrapped windows must hold zeros (they do when \f$ dz \f$ is zero
+ * there, since \f$ dcols = W^\top dz \f$). `dx` is added to: clear it first.
+ * @param dcols the first column of this image in a row-major `(C*K*K, ld)` matrix
+ * @param g the sizes   @param ld the row length of `dcols`
+ * @param dx one image's gradient `(C, H, Wd)`
+ * @ingroup ch10
+ */
+template <class T>
+void col2im_wide(const T* dcols, const ConvGeometry& g, std::size_t ld, T* dx);
 
 /// @brief How many partial sums `nn::conv_direct_backward` keeps per gradient entry.
 /// @ingroup ch10
@@ -264,6 +325,10 @@ extern template void conv_direct_backward(const float*, const float*, const floa
 extern template void conv_direct_backward(const double*, const double*, const double*,
                                           const ConvGeometry&, const double*, std::size_t,
                                           Activation, double*, double*, double*);
+extern template void im2col_wide(const float*, const ConvGeometry&, float*, std::size_t);
+extern template void im2col_wide(const double*, const ConvGeometry&, double*, std::size_t);
+extern template void col2im_wide(const float*, const ConvGeometry&, std::size_t, float*);
+extern template void col2im_wide(const double*, const ConvGeometry&, std::size_t, double*);
 extern template class Conv2D<float>;
 extern template class Conv2D<double>;
 

@@ -27,6 +27,16 @@ inline std::size_t thread_count() {
 #endif
 }
 
+/// @brief The calling thread's number in `parallel_slices`, from 0 to `thread_count() - 1`.
+/// @ingroup ch10
+inline std::size_t thread_index() {
+#ifdef _OPENMP
+  return static_cast<std::size_t>(omp_get_thread_num());
+#else
+  return 0;
+#endif
+}
+
 /**
  * @brief Calls `body(begin, end, t)` for slices `[begin, end)` of `[0, N)`, slice `t` on thread `t`.
  *
