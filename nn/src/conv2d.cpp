@@ -441,13 +441,13 @@ void Conv2D<T>::backward_direct(const Tensor<T>& da) {
 // [conv-direct-layer]
 
 // [conv-wide-layer]
+// [conv-wide-forward]
 template <class T>
 bool Conv2D<T>::wide() const {
   return allow_wide_ && !direct() && g_.S == 1 && g_.Ho + g_.K - 1 == g_.H &&
          g_.Wo + g_.K - 1 == g_.Wd;  // 'valid': no padding at all
 }
 
-// [conv-wide-forward]
 // x: (N, C, H, Wd) -> a: (N, F, Ho, Wo), as forward, with span columns per image and
 // wide_block images at a time, in buffers of the thread's own that stay in its cache:
 //   cols = im2col_wide(x): (C*K*K, B*span);  z = W · cols: (F, B*span);  a = f(z + b)
@@ -486,6 +486,7 @@ const Tensor<T>& Conv2D<T>::forward_wide(const Tensor<T>& x) {
 }
 // [conv-wide-forward]
 
+// [conv-wide-backward]
 // Fills each chunk's dW_parts_ and db_parts_ (and dx, if wanted), as backward does, with
 // dz widened by zeros in the wrapped columns: they then add nothing to dW, db or dx.
 // The blocks of a chunk add up in a fixed order, the same for any number of threads.
@@ -532,6 +533,7 @@ void Conv2D<T>::backward_wide(const Tensor<T>& da) {
     }
   });
 }
+// [conv-wide-backward]
 // [conv-wide-layer]
 
 template void im2col_wide(const float*, const ConvGeometry&, float*, std::size_t);
