@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "nn/cli.hpp"
@@ -40,6 +41,20 @@ double best_cpu_ms(int repeats, const F& f) {
     best = std::min(best, thread_cpu_ms() - t0);
   }
   return best;
+}
+
+// One convolution two ways, `plain` (im2col + GEMM) and `fast` (the path named `fast_name`):
+// a line each for forward and backward with the best CPU times, after a first step that sizes
+// their buffers.
+void compare_convolutions(const char* layer, const char* fast_name, int repeats, nn::Conv2D<float>& plain,
+                          nn::Conv2D<float>& fast, const Tensor<float>& x, const Tensor<float>& da) {
+  plain.forward(x), fast.forward(x), plain.backward(da), fast.backward(da);
+  const std::string forward = std::string(layer) + " forward: im2col | " + fast_name;
+  const std::string backward = std::string(layer) + " backward: im2col | " + fast_name;
+  std::printf("%-36s %10.3f %10.3f\n", forward.c_str(), best_cpu_ms(repeats, [&] { plain.forward(x); }),
+              best_cpu_ms(repeats, [&] { fast.forward(x); }));
+  std::printf("%-36s %10.3f %10.3f\n", backward.c_str(), best_cpu_ms(repeats, [&] { plain.backward(da); }),
+              best_cpu_ms(repeats, [&] { fast.backward(da); }));
 }
 
 Tensor<float> random_tensor(const nn::Shape& shape, nn::Generator& rng) {
@@ -132,16 +147,9 @@ int main(int argc, char** argv) {
       fast.set_input_gradient(false);
       const Tensor<float> x = random_tensor({N, 1, 28, 28}, rng);
       const Tensor<float> da = random_tensor({N, 32, 26, 26}, rng);
-      plain.forward(x), fast.forward(x), plain.backward(da), fast.backward(da);  // sizes buffers
-      std::printf("%-36s %10.3f %10.3f\n", "conv 1->32 forward: im2col | direct",
-                  best_cpu_ms(repeats, [&] { plain.forward(x); }),
-                  best_cpu_ms(repeats, [&] { fast.forward(x); }));
-      std::printf("%-36s %10.3f %10.3f\n", "conv 1->32 backward: im2col | direct",
-                  best_cpu_ms(repeats, [&] { plain.backward(da); }),
-                  best_cpu_ms(repeats, [&] { fast.backward(da); }));
+      compare_convolutions("conv 1->32", "direct", repeats, plain, fast, x, da);
     }
     {
-      // [wide-bench]
       // The capstone's second convolution: (32, 13, 13) -> (64, 11, 11)
       nn::Conv2D<float> plain(64, 3, nn::Activation::relu), fast(64, 3, nn::Activation::relu);
       plain.build({32, 13, 13}, rng);
@@ -149,14 +157,7 @@ int main(int argc, char** argv) {
       plain.set_wide(false);
       const Tensor<float> x = random_tensor({N, 32, 13, 13}, rng);
       const Tensor<float> da = random_tensor({N, 64, 11, 11}, rng);
-      plain.forward(x), fast.forward(x), plain.backward(da), fast.backward(da);  // sizes buffers
-      std::printf("%-36s %10.3f %10.3f\n", "conv 32->64 forward: im2col | wide",
-                  best_cpu_ms(repeats, [&] { plain.forward(x); }),
-                  best_cpu_ms(repeats, [&] { fast.forward(x); }));
-      std::printf("%-36s %10.3f %10.3f\n", "conv 32->64 backward: im2col | wide",
-                  best_cpu_ms(repeats, [&] { plain.backward(da); }),
-                  best_cpu_ms(repeats, [&] { fast.backward(da); }));
-      // [wide-bench]
+      compare_convolutions("conv 32->64", "wide", repeats, plain, fast, x, da);
     }
     return 0;
   });
