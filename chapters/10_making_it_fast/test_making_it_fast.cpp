@@ -180,6 +180,74 @@ TEST_CASE("the wide convolution gives the same bits with one thread and with two
 }
 // [wide-conv-test]
 
+// [fused-conv-pool-test]
+TEST_CASE("a convolution fused with its max pool, worked by hand") {
+  // One 4x4 image, one 3x3 filter (the diagonal), b = 0, ReLU, then a 2x2 max pool.
+  nn::Generator rng(1);
+  nn::Conv2D<double> conv(1, 3, Activation::relu);
+  conv.build({1, 4, 4}, rng);
+  REQUIRE(conv.fuses_pool(2, 2));
+  conv.W = Tensor<double>({{{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}}});
+  conv.b = Tensor<double>({0});
+  const Tensor<double> x({{{{1, 2, 0, 1},    //
+                            {0, 1, 3, 0},    //
+                            {2, 0, 1, 1},    //
+                            {1, 1, 0, 2}}}});
+  // z[oh, ow] = x[oh, ow] + x[oh+1, ow+1] + x[oh+2, ow+2]:
+  //   z[0,0] = 1+1+1 = 3   z[0,1] = 2+3+1 = 6   z[1,0] = 0+0+0 = 0   z[1,1] = 1+1+2 = 4
+  // a = relu(z) = z; y = max(3, 6, 0, 4) = 6, the window's maximum at (0, 1)
+  const Tensor<double>& y = conv.forward_pooled(x);
+  REQUIRE(y.shape() == nn::Shape{1, 1, 1, 1});
+  CHECK(y(0, 0, 0, 0) == 6);
+  // dy = 0.5 goes to (0, 1) alone, where relu'(6) = 1: dz[0,1] = 0.5, every other dz = 0
+  Tensor<double> dy = Tensor<double>::from_shape({1, 1, 1, 1});
+  dy(0, 0, 0, 0) = 0.5;
+  const Tensor<double>& dx = conv.backward_pooled(dy);
+  // dW[i,j] = dz[0,1] x[i, 1+j] = 0.5 * [[2,0,1], [1,3,0], [0,1,1]];  db = 0.5
+  CHECK(conv.dW == Tensor<double>({{{{1, 0, 0.5}, {0.5, 1.5, 0}, {0, 0.5, 0.5}}}}));
+  CHECK(conv.db(0) == 0.5);
+  // dx[i, 1+j] += W[i,j] dz[0,1]: 0.5 on the filter's diagonal, shifted one column right
+  CHECK(dx == Tensor<double>({{{{0, 0.5, 0, 0}, {0, 0, 0.5, 0}, {0, 0, 0, 0.5}, {0, 0, 0, 0}}}}));
+}
+
+TEST_CASE("a convolution fused with its max pool gives the same bits as the two apart") {
+  nn::Generator rng1(21), rng2(21);
+  nn::Conv2D<float> fused(6, 3, Activation::relu), conv(6, 3, Activation::relu);
+  nn::MaxPool2D<float> pool(2);
+  fused.build({1, 9, 12}, rng1);                  // a 7x10 output: the last row is dropped
+  pool.build(conv.build({1, 9, 12}, rng2), rng2);  // the same W as fused
+  fused.b = nn::test::random_tensor<float>({6}, 22, 0.1);
+  conv.b = fused.b;
+  const Tensor<float> x = nn::test::random_tensor<float>({11, 1, 9, 12}, 23);  // 11: a short chunk
+  const Tensor<float> dy = nn::test::random_tensor<float>({11, 6, 3, 5}, 24);
+  for (int step = 0; step < 2; ++step) {  // the second step reuses every buffer
+    CHECK(fused.forward_pooled(x) == pool.forward(conv.forward(x)));  // exact equality
+    CHECK(fused.backward_pooled(dy) == conv.backward(pool.backward(dy)));  // dx
+    CHECK(fused.dW == conv.dW);
+    CHECK(fused.db == conv.db);
+  }
+  // Only the direct path fuses, and only with a 2x2 pool of stride 2.
+  CHECK_FALSE(fused.fuses_pool(3, 3));
+  CHECK_FALSE(fused.fuses_pool(2, 1));
+  fused.set_direct(false);
+  CHECK_FALSE(fused.fuses_pool(2, 2));
+  CHECK_THROWS_AS(fused.forward_pooled(x), std::logic_error);
+}
+
+TEST_CASE("a model trains the same with fusion on and off") {
+  auto on = keras_mnist_cnn(), off = keras_mnist_cnn();
+  off.set_fusion(false);
+  CHECK(on.fusion());
+  const Tensor<float> x = nn::test::random_tensor<float>({20, 1, 28, 28}, 25);
+  Tensor<float> y = Tensor<float>::from_shape({20});
+  for (std::size_t n = 0; n < 20; ++n) y(n) = float(n % 10);
+  for (int step = 0; step < 3; ++step) CHECK(on.train_step(x, y) == off.train_step(x, y));
+  const auto a = on.params(), b = off.params();
+  for (std::size_t i = 0; i < a.size(); ++i) CHECK(*a[i].value == *b[i].value);
+  CHECK(on.predict(x) == off.predict(x));
+}
+// [fused-conv-pool-test]
+
 TEST_CASE("the profile has a row per layer and counts every batch") {
   auto model = keras_mnist_cnn();
   const Tensor<float> x = nn::test::random_tensor<float>({40, 1, 28, 28}, 9);

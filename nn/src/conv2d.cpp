@@ -6,6 +6,7 @@
 #include "nn/gemm.hpp"
 #include "nn/init.hpp"
 #include "nn/parallel.hpp"
+#include "nn/pooling.hpp"
 
 namespace nn {
 
@@ -337,10 +338,7 @@ template <class T>
 const Tensor<T>& Conv2D<T>::backward(const Tensor<T>& da) {
   this->check_grad(da, a_);
   const std::size_t F = F_, CKK = g_.patch_size(), HoWo = g_.out_pixels(), NHoWo = N_ * HoWo;
-  const std::size_t chunks = (N_ + batch_chunk - 1) / batch_chunk;
-  resize_if_needed(dW_parts_, {chunks, F, CKK});
-  resize_if_needed(db_parts_, {chunks, F});
-  if (this->input_gradient_) resize_batch_if_needed(dx_, N_, this->in_shape_);
+  size_parts();  // dW_parts_, db_parts_: one share per chunk of images; and dx
   const bool plain = !direct() && !wide();
   if (plain) resize_if_needed(dz_, {F, NHoWo});
   if (plain && this->input_gradient_) resize_if_needed(dcols_, {CKK, NHoWo});
@@ -378,15 +376,29 @@ const Tensor<T>& Conv2D<T>::backward(const Tensor<T>& da) {
     for (std::size_t n = n0; n < n1; ++n)
       col2im(dcols_.data() + n * HoWo, g_, NHoWo, dx_.data() + n * image);
   });
+  add_parts();
+  return dx_;
+}
+
+template <class T>
+void Conv2D<T>::size_parts() {
+  const std::size_t chunks = (N_ + batch_chunk - 1) / batch_chunk;
+  resize_if_needed(dW_parts_, {chunks, F_, g_.patch_size()});
+  resize_if_needed(db_parts_, {chunks, F_});
+  if (this->input_gradient_) resize_batch_if_needed(dx_, N_, this->in_shape_);
+}
+
+template <class T>
+void Conv2D<T>::add_parts() {
   // Gradients accumulate (contract rule 4): add every chunk's share, in chunk order,
   // so the sum is the same for any number of threads.
-  for (std::size_t t = 0; t < chunks; ++t) {
-    for (std::size_t i = 0; i < F * CKK; ++i) dW.data()[i] += dW_parts_.data()[t * F * CKK + i];
-    for (std::size_t f = 0; f < F; ++f) db(f) += db_parts_(t, f);
+  const std::size_t FCKK = F_ * g_.patch_size();
+  for (std::size_t t = 0; t < dW_parts_.shape(0); ++t) {
+    for (std::size_t i = 0; i < FCKK; ++i) dW.data()[i] += dW_parts_.data()[t * FCKK + i];
+    for (std::size_t f = 0; f < F_; ++f) db(f) += db_parts_(t, f);
   }
   // L = data loss + R(W)  =>  dW += dR/dW  (chapter 8)
   if (kernel_regularizer.active()) add_penalty_gradient(kernel_regularizer, W, dW);
-  return dx_;
 }
 // [conv-backward]
 
@@ -417,7 +429,17 @@ const Tensor<T>& Conv2D<T>::forward_direct(const Tensor<T>& x) {
 // per chunk, not per thread, so the sums are the same for any number of threads.
 template <class T>
 void Conv2D<T>::backward_direct(const Tensor<T>& da) {
-  const std::size_t F = F_, KK = K_ * K_, HoWo = g_.out_pixels(), image = g_.H * g_.Wd;
+  const std::size_t F = F_, HoWo = g_.out_pixels(), image = g_.H * g_.Wd;
+  direct_chunks([&](std::size_t n, std::size_t t, T* acc, T* dx) {
+    conv_direct_backward(x_.data() + n * image, a_.data() + n * F * HoWo, da.data() + n * F * HoWo,
+                         g_, W.data(), F, act_, &wide_(t, 0), acc, dx);
+  });
+}
+
+template <class T>
+template <class PerImage>
+void Conv2D<T>::direct_chunks(const PerImage& per_image) {
+  const std::size_t F = F_, KK = K_ * K_, image = g_.H * g_.Wd;
   const std::size_t chunks = dW_parts_.shape(0), lanes = direct_lanes;
   resize_if_needed(direct_acc_, {chunks, F, KK + 1, lanes});
   resize_if_needed(wide_, {chunks, image});
@@ -426,10 +448,7 @@ void Conv2D<T>::backward_direct(const Tensor<T>& da) {
     std::fill(acc, acc + F * (KK + 1) * lanes, T(0));
     T* dx = this->input_gradient_ ? dx_.data() : nullptr;
     if (dx) std::fill(dx + n0 * image, dx + n1 * image, T(0));
-    for (std::size_t n = n0; n < n1; ++n)
-      conv_direct_backward(x_.data() + n * image, a_.data() + n * F * HoWo,
-                           da.data() + n * F * HoWo, g_, W.data(), F, act_, &wide_(t, 0), acc,
-                           dx ? dx + n * image : nullptr);
+    for (std::size_t n = n0; n < n1; ++n) per_image(n, t, acc, dx ? dx + n * image : nullptr);
     // the lanes' partial sums of this slice, summed: its share of dW and db
     for (std::size_t f = 0; f < F; ++f) {
       const T* acc_f = acc + f * (KK + 1) * lanes;
@@ -439,6 +458,72 @@ void Conv2D<T>::backward_direct(const Tensor<T>& da) {
   });
 }
 // [conv-direct-layer]
+
+// [conv-pool-fused]
+template <class T>
+bool Conv2D<T>::fuses_pool(std::size_t pool, std::size_t stride) const {
+  return direct() && pool == 2 && stride == 2;
+}
+
+// x: (N, 1, H, Wd) -> y: (N, F, Hp, Wp), per image: a = conv_direct_forward(x), then the
+// 2x2 max pool of each of a's F planes, while a (F, Ho, Wo) is still in the cache:
+//   y[n, f, qh, qw] = max over i, j < 2 of a[f, 2qh + i, 2qw + j]
+template <class T>
+const Tensor<T>& Conv2D<T>::forward_pooled(const Tensor<T>& x) {
+  if (!fuses_pool(2, 2)) throw std::logic_error(this->name() + ": forward_pooled needs the direct path");
+  this->check_input(x);
+  check_shape(this->name(), "W", W, {F_, g_.C, K_, K_});
+  check_shape(this->name(), "b", b, {F_});
+  N_ = x.shape(0);
+  pool_g_ = conv_geometry(F_, g_.Ho, g_.Wo, 2, 2, Padding::valid);
+  const std::size_t F = F_, HoWo = g_.out_pixels(), image = g_.H * g_.Wd;
+  const std::size_t pooled = pool_g_.out_pixels();  // Hp*Wp
+  resize_if_needed(x_, x.shape());
+  resize_if_needed(y_, {N_, F, pool_g_.Ho, pool_g_.Wo});
+  argmax_.resize(y_.size());
+  resize_if_needed(wide_, {(N_ + batch_chunk - 1) / batch_chunk, image});
+  resize_if_needed(planes_, {thread_count(), F * HoWo});
+  parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {  // t: the chunk
+    std::copy(x.data() + n0 * image, x.data() + n1 * image, x_.data() + n0 * image);  // for dW
+    T* a = &planes_(thread_index(), 0);
+    for (std::size_t n = n0; n < n1; ++n) {
+      conv_direct_forward(x.data() + n * image, g_, W.data(), b.data(), F, act_, &wide_(t, 0), a);
+      for (std::size_t f = 0; f < F; ++f) {  // y[n, f] and the maxima's indices into a
+        const std::size_t q = (n * F + f) * pooled;
+        maxpool_plane(a + f * HoWo, y_.data() + q, argmax_.data() + q, f * HoWo, g_.Wo,
+                      pool_g_.Ho, pool_g_.Wo, pool2{}, pool2{});
+      }
+    }
+  });
+  return y_;
+}
+
+// dy: (N, F, Hp, Wp) -> dx: (N, 1, H, Wd); adds to dW and db. Per image, max pooling's
+// backward puts dy[q] at a's maximum argmax[q] (and the output y[q] = a[argmax[q]] beside it,
+// for f'): the da and a that backward_direct would read there, and 0 elsewhere, where
+// dz = 0 * f'(0) = 0 either way. Then conv_direct_backward, and the maxima back to 0.
+template <class T>
+const Tensor<T>& Conv2D<T>::backward_pooled(const Tensor<T>& dy) {
+  this->check_grad(dy, y_);
+  const std::size_t F = F_, HoWo = g_.out_pixels(), image = g_.H * g_.Wd;
+  const std::size_t pooled = F * pool_g_.out_pixels();  // pooled outputs per image
+  size_parts();
+  if (sparse_.size() != thread_count() * 2 * F * HoWo)
+    sparse_ = xt::zeros<T>({thread_count(), std::size_t(2), F * HoWo});  // zeros between images
+  direct_chunks([&](std::size_t n, std::size_t t, T* acc, T* dx) {
+    T* a = &sparse_(thread_index(), 0, 0);
+    T* da = &sparse_(thread_index(), 1, 0);
+    const std::uint32_t* at = argmax_.data() + n * pooled;
+    const T* yn = y_.data() + n * pooled;
+    const T* dyn = dy.data() + n * pooled;
+    for (std::size_t q = 0; q < pooled; ++q) a[at[q]] = yn[q], da[at[q]] = dyn[q];
+    conv_direct_backward(x_.data() + n * image, a, da, g_, W.data(), F, act_, &wide_(t, 0), acc, dx);
+    for (std::size_t q = 0; q < pooled; ++q) a[at[q]] = T(0), da[at[q]] = T(0);
+  });
+  add_parts();
+  return dx_;
+}
+// [conv-pool-fused]
 
 // [conv-wide-layer]
 // [conv-wide-forward]

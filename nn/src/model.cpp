@@ -2,8 +2,10 @@
 #include "nn/model.hpp"
 
 #include "nn/checkpoint.hpp"
+#include "nn/conv2d.hpp"
 #include "nn/data/dataset.hpp"
 #include "nn/files.hpp"
+#include "nn/pooling.hpp"
 
 #include <time.h>
 #include <unistd.h>
@@ -133,7 +135,12 @@ void Sequential<T>::add_layer(std::unique_ptr<Layer<T>> layer) {
   shapes_.push_back(layer->build(shapes_.back(), rng_));
   // Only layers after the first one with parameters need to pass a gradient back.
   layer->set_input_gradient(!params().empty());
+  // A 2x2, stride-2 max pool right after a convolution may run fused with it (chapter 10).
+  auto* conv = layers_.empty() ? nullptr : dynamic_cast<Conv2D<T>*>(layers_.back().get());
+  const auto* pool = dynamic_cast<const MaxPool2D<T>*>(layer.get());
+  if (conv && pool && pool->pool_size() == 2 && pool->stride() == 2) pairs_.back() = conv;
   layers_.push_back(std::move(layer));
+  pairs_.push_back(nullptr);
   params_ = params();
 }
 // [sequential-add]
@@ -172,9 +179,13 @@ void Sequential<T>::set_training(bool on) {
 template <class T>
 const Tensor<T>& Sequential<T>::forward(const Tensor<T>& x) {
   const Tensor<T>* a = &x;
-  for (std::size_t i = 0; i < layers_.size(); ++i)
-    a = timed(profiling_, profile_.forward_seconds, profile_.cpu_seconds, i,
-              [&] { return &layers_[i]->forward(*a); });
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    Conv2D<T>* pair = fused_pair(i);  // layers i and i + 1 as one pass (chapter 10)
+    a = timed(profiling_, profile_.forward_seconds, profile_.cpu_seconds, i, [&] {
+      return pair ? &pair->forward_pooled(*a) : &layers_[i]->forward(*a);
+    });
+    if (pair) ++i;
+  }
   return *a;
 }
 
@@ -182,11 +193,20 @@ template <class T>
 const Tensor<T>& Sequential<T>::backward(const Tensor<T>& dy) {
   const Tensor<T>* d = &dy;
   for (std::size_t i = layers_.size(); i-- > 0;) {
-    d = timed(profiling_, profile_.backward_seconds, profile_.cpu_seconds, i,
-              [&] { return &layers_[i]->backward(*d); });
+    Conv2D<T>* pair = i > 0 ? fused_pair(i - 1) : nullptr;  // layer i is a fused pair's pool
+    if (pair) --i;
+    d = timed(profiling_, profile_.backward_seconds, profile_.cpu_seconds, i, [&] {
+      return pair ? &pair->backward_pooled(*d) : &layers_[i]->backward(*d);
+    });
     if (!layers_[i]->input_gradient()) break;  // no layer before this one has parameters
   }
   return *d;
+}
+
+template <class T>
+Conv2D<T>* Sequential<T>::fused_pair(std::size_t i) const {
+  Conv2D<T>* conv = fusion_ ? pairs_[i] : nullptr;
+  return conv && conv->fuses_pool(2, 2) ? conv : nullptr;  // set_direct(false) may have intervened
 }
 
 template <class T>

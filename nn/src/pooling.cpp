@@ -46,8 +46,8 @@ Shape MaxPool2D<T>::build(const Shape& in_shape, Generator&) {
 // `plane` is the index of x[n, c, 0, 0] in the whole batch. `Size` is std::size_t, or a
 // compile-time constant for the common 2x2 window, whose loops then unroll into
 // straight-line code without branches.
-template <class T, class Size>
-void maxpool_plane(const T* x, T* y, std::size_t* argmax, std::size_t plane, std::size_t Wd,
+template <class T, class Index, class Size>
+void maxpool_plane(const T* x, T* y, Index* argmax, std::size_t plane, std::size_t Wd,
                    std::size_t Ho, std::size_t Wo, Size K, Size S) {
   for (std::size_t oh = 0; oh < Ho; ++oh) {
     for (std::size_t ow = 0; ow < Wo; ++ow) {
@@ -62,7 +62,7 @@ void maxpool_plane(const T* x, T* y, std::size_t* argmax, std::size_t plane, std
         }
       }
       y[oh * Wo + ow] = max;
-      argmax[oh * Wo + ow] = plane + best;
+      argmax[oh * Wo + ow] = static_cast<Index>(plane + best);
     }
   }
 }
@@ -75,7 +75,7 @@ const Tensor<T>& MaxPool2D<T>::forward(const Tensor<T>& x) {
   resize_if_needed(y_, {N, g_.C, Ho, Wo});
   argmax_.resize(y_.size());
   // One (n, c) plane at a time; each thread takes a slice of the planes.
-  using two = std::integral_constant<std::size_t, 2>;
+  using two = pool2;
   parallel_slices(N * g_.C, [&](std::size_t q0, std::size_t q1, std::size_t) {
     for (std::size_t q = q0; q < q1; ++q) {
       const T* xq = x.data() + q * H * Wd;
@@ -176,6 +176,10 @@ const Tensor<T>& AvgPool2D<T>::backward(const Tensor<T>& dy) {
 }
 // [avgpool-backward]
 
+template void maxpool_plane(const float*, float*, std::uint32_t*, std::size_t, std::size_t,
+                            std::size_t, std::size_t, pool2, pool2);
+template void maxpool_plane(const double*, double*, std::uint32_t*, std::size_t, std::size_t,
+                            std::size_t, std::size_t, pool2, pool2);
 template class MaxPool2D<float>;
 template class MaxPool2D<double>;
 template class AvgPool2D<float>;

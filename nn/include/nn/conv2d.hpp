@@ -6,6 +6,8 @@
  * Images are NCHW: a batch of `N` images, each `C` channels of `H` rows and `Wd` columns.
  */
 #include <cstddef>
+#include <cstdint>
+#include <vector>
 
 #include "nn/activations.hpp"
 #include "nn/regularizer.hpp"
@@ -190,6 +192,34 @@ class Conv2D : public Layer<T> {
   /// @brief Allows (the default) or forbids wide im2col; plain im2col + GEMM is the reference.
   void set_wide(bool allowed) { allow_wide_ = allowed; }
 
+  /**
+   * @brief Whether a max pool of `pool x pool` windows with stride `stride` that follows
+   * this layer can run fused with it (`forward_pooled`): a 2x2, stride-2 pool after a
+   * convolution on the direct path.
+   */
+  bool fuses_pool(std::size_t pool, std::size_t stride) const;
+  /**
+   * @brief This convolution, its activation and a 2x2 max pool of stride 2, one image at a time.
+   *
+   * \f[ y_{f, q_h, q_w} = \max_{i, j < 2} a_{f,\; 2 q_h + i,\; 2 q_w + j}, \qquad a = f(W * x + b) \f]
+   * the same numbers as `forward` followed by `MaxPool2D::forward`, but each image's
+   * `a (F, Ho, Wo)` stays in a buffer of the thread's own, in its cache, instead of
+   * going to memory for the whole batch. `Sequential` calls it for such a pair
+   * (`Sequential::set_fusion`). Needs `fuses_pool(2, 2)`.
+   * @param x `(N, C, H, Wd)`
+   * @return `y (N, F, Hp, Wp)` with \f$ H_p = \lfloor H_o / 2 \rfloor \f$, likewise \f$ W_p \f$
+   */
+  const Tensor<T>& forward_pooled(const Tensor<T>& x);
+  /**
+   * @brief The backward of `forward_pooled`: adds to `dW` and `db`, returns `dx`.
+   *
+   * Each \f$ dy \f$ goes to its window's maximum (max pooling's backward), where
+   * \f$ dz = dy\, f'(z) \f$; elsewhere \f$ dz = 0 \f$. The sums are those of `backward`
+   * after `MaxPool2D::backward`, in the same order: the same bits.
+   * @param dy `(N, F, Hp, Wp)`   @return `dx (N, C, H, Wd)` (empty after `set_input_gradient(false)`)
+   */
+  const Tensor<T>& backward_pooled(const Tensor<T>& dy);
+
   Tensor<T> W;   ///< filters `(F, C, K, K)`
   Tensor<T> b;   ///< biases `(F,)`
   Tensor<T> dW;  ///< \f$ \partial L/\partial W \f$, `(F, C, K, K)`
@@ -217,6 +247,21 @@ class Conv2D : public Layer<T> {
   Tensor<T> x_;           // the last input, cached for dW (the direct path has no cols_)
   Tensor<T> direct_acc_;  // partial sums of dW and db, (chunks, F, K*K + 1, direct_lanes)
   Tensor<T> wide_;        // one wide plane per chunk of images, (chunks, H*Wd)
+
+  // Per-chunk shares of dW and db: sized by size_parts, added to dW and db by add_parts.
+  void size_parts();
+  void add_parts();
+  // The direct path's backward, one chunk of images at a time: per_image(n, t, acc, dx)
+  // adds image n's sums to the chunk's acc (and its dx, if not null).
+  template <class PerImage>
+  void direct_chunks(const PerImage& per_image);
+
+  // The direct path fused with a 2x2 max pool, see forward_pooled().
+  ConvGeometry pool_g_;                // the pool's sizes: (F, Ho, Wo) -> (F, Hp, Wp)
+  Tensor<T> y_;                        // pooled output, (N, F, Hp, Wp)
+  std::vector<std::uint32_t> argmax_;  // per pooled output, its maximum's index in (F, Ho, Wo)
+  Tensor<T> planes_;   // per thread, one image's a (F, Ho, Wo)
+  Tensor<T> sparse_;   // per thread, a and da of one image, 0 but at the maxima: (threads, 2, F*Ho*Wo)
 
   // Wide im2col (stride 1, 'valid'), see wide(): cols_, z_, dz_ and dcols_ are one
   // (rows, wide_block * wide_span(g_)) block per thread, and x_ caches the input.

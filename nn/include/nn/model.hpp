@@ -17,6 +17,9 @@
 
 namespace nn {
 
+template <class T>
+class Conv2D;
+
 /**
  * @brief Per-epoch values recorded by `Sequential::fit`: `loss`, `accuracy`, `val_loss`, ...
  * @ingroup ch04
@@ -190,6 +193,17 @@ class Sequential {
   Optimizer<T>* optimizer() { return optimizer_.get(); }
   /// @brief The per-layer times of the last `fit` with `FitOptions::profile` on.
   const Profile& profile() const { return profile_; }
+  /**
+   * @brief Runs each `conv2d` that takes the direct path and the 2x2, stride-2
+   * `max_pooling2d` right after it as one fused pass (`Conv2D::forward_pooled`), or not.
+   *
+   * On by default. The fused pair gives the same numbers, bit for bit; only the
+   * convolution's full-size output is no longer kept (the pair's row in a profile
+   * is the convolution's). `set_fusion(false)` runs every layer on its own.
+   */
+  void set_fusion(bool on) { fusion_ = on; }
+  /// @brief Whether conv + max pool pairs run fused (see `set_fusion`).
+  bool fusion() const { return fusion_; }
 
  private:
   void run_epoch(const Tensor<T>& x, const Tensor<T>& y, const FitOptions<T>& options,
@@ -214,6 +228,10 @@ class Sequential {
   std::vector<Param<T>> params_;  // params(), listed once by add_layer: a step allocates nothing
   Profile profile_;        // filled while profiling_ is on
   bool profiling_ = false;
+  // pairs_[i]: layer i as a Conv2D if layer i + 1 is a max pool it can fuse with, else null
+  std::vector<Conv2D<T>*> pairs_;
+  bool fusion_ = true;
+  Conv2D<T>* fused_pair(std::size_t i) const;  // pairs_[i] if the pair runs fused now, else null
 };
 
 /// @brief Deduction guide: `nn::Sequential model({784});` is a `Sequential<float>`.

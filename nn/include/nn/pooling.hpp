@@ -4,6 +4,8 @@
  * @brief Max pooling and average pooling over square windows, NCHW.
  */
 #include <cstddef>
+#include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "nn/conv2d.hpp"
@@ -86,6 +88,30 @@ class AvgPool2D : public Layer<T> {
   Tensor<T> y_, dx_;
 };
 
+/// @brief The window size and stride of the common 2x2 max pool, as a compile-time constant.
+/// @ingroup ch06
+using pool2 = std::integral_constant<std::size_t, 2>;
+
+/**
+ * @brief Max pooling of one plane `x (H, Wd)` into `y (Ho, Wo)`, with each maximum's index.
+ *
+ * \f$ y_{o_h, o_w} = \max_{i, j < K} x_{o_h S + i,\; o_w S + j} \f$, and
+ * `argmax[o_h Wo + o_w]` = `plane` + the maximum's flat index in `x` (the first
+ * one on a tie). `MaxPool2D` calls it per `(n, c)` plane with `std::size_t`
+ * indices into the batch; `Conv2D::forward_pooled` with 32-bit indices into one image.
+ * @param x the plane   @param y its `(Ho, Wo)` maxima   @param argmax their indices
+ * @param plane added to every index   @param Wd the plane's row length
+ * @param Ho output rows   @param Wo output columns   @param K window   @param S stride
+ * @ingroup ch06
+ */
+template <class T, class Index, class Size>
+void maxpool_plane(const T* x, T* y, Index* argmax, std::size_t plane, std::size_t Wd,
+                   std::size_t Ho, std::size_t Wo, Size K, Size S);
+
+extern template void maxpool_plane(const float*, float*, std::uint32_t*, std::size_t,
+                                   std::size_t, std::size_t, std::size_t, pool2, pool2);
+extern template void maxpool_plane(const double*, double*, std::uint32_t*, std::size_t,
+                                   std::size_t, std::size_t, std::size_t, pool2, pool2);
 extern template class MaxPool2D<float>;
 extern template class MaxPool2D<double>;
 extern template class AvgPool2D<float>;
