@@ -43,18 +43,22 @@ double best_cpu_ms(int repeats, const F& f) {
   return best;
 }
 
+// One line: `label` and the best CPU times of `plain` and of `fast`.
+template <class Plain, class Fast>
+void compare(const std::string& label, int repeats, const Plain& plain, const Fast& fast) {
+  std::printf("%-40s %10.3f %10.3f\n", label.c_str(), best_cpu_ms(repeats, plain),
+              best_cpu_ms(repeats, fast));
+}
+
 // One convolution two ways, `plain` (im2col + GEMM) and `fast` (the path named `fast_name`):
-// a line each for forward and backward with the best CPU times, after a first step that sizes
-// their buffers.
+// a line each for forward and backward, after a first step that sizes their buffers.
 void compare_convolutions(const char* layer, const char* fast_name, int repeats, nn::Conv2D<float>& plain,
                           nn::Conv2D<float>& fast, const Tensor<float>& x, const Tensor<float>& da) {
   plain.forward(x), fast.forward(x), plain.backward(da), fast.backward(da);
-  const std::string forward = std::string(layer) + " forward: im2col | " + fast_name;
-  const std::string backward = std::string(layer) + " backward: im2col | " + fast_name;
-  std::printf("%-36s %10.3f %10.3f\n", forward.c_str(), best_cpu_ms(repeats, [&] { plain.forward(x); }),
-              best_cpu_ms(repeats, [&] { fast.forward(x); }));
-  std::printf("%-36s %10.3f %10.3f\n", backward.c_str(), best_cpu_ms(repeats, [&] { plain.backward(da); }),
-              best_cpu_ms(repeats, [&] { fast.backward(da); }));
+  const std::string ways = std::string(": im2col | ") + fast_name;
+  compare(layer + (" forward" + ways), repeats, [&] { plain.forward(x); }, [&] { fast.forward(x); });
+  compare(layer + (" backward" + ways), repeats, [&] { plain.backward(da); },
+          [&] { fast.backward(da); });
 }
 
 Tensor<float> random_tensor(const nn::Shape& shape, nn::Generator& rng) {
@@ -136,7 +140,7 @@ int main(int argc, char** argv) {
   #endif
     nn::Generator rng(1);
     const std::size_t N = 64;
-    std::printf("%-36s %10s %10s\n", "kernel (batch 64, one thread)", "plain ms", "fast ms");
+    std::printf("%-40s %10s %10s\n", "kernel (batch 64, one thread)", "plain ms", "fast ms");
     {
       nn::Conv2D<float> plain(32, 3, nn::Activation::relu), fast(32, 3, nn::Activation::relu);
       plain.build({1, 28, 28}, rng);
@@ -148,6 +152,17 @@ int main(int argc, char** argv) {
       const Tensor<float> x = random_tensor({N, 1, 28, 28}, rng);
       const Tensor<float> da = random_tensor({N, 32, 26, 26}, rng);
       compare_convolutions("conv 1->32", "direct", repeats, plain, fast, x, da);
+
+      // The same convolution and the 2x2 max pool after it: one after the other, or fused.
+      nn::MaxPool2D<float> pool(2);
+      pool.build({32, 26, 26}, rng);
+      const Tensor<float> dy = random_tensor({N, 32, 13, 13}, rng);
+      fast.forward_pooled(x), fast.backward_pooled(dy);  // sizes the fused path's buffers
+      pool.forward(fast.forward(x)), fast.backward(pool.backward(dy));
+      compare("conv 1->32 + pool forward: apart | fused", repeats,
+              [&] { pool.forward(fast.forward(x)); }, [&] { fast.forward_pooled(x); });
+      compare("conv 1->32 + pool backward: apart | fused", repeats,
+              [&] { fast.backward(pool.backward(dy)); }, [&] { fast.backward_pooled(dy); });
     }
     {
       // The capstone's second convolution: (32, 13, 13) -> (64, 11, 11)

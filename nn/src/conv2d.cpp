@@ -175,6 +175,28 @@ void col2im_wide(const T* dcols, const ConvGeometry& g, std::size_t ld, T* dx) {
 // [im2col-wide]
 
 // [conv-direct-forward]
+// The sums of FB filters at P consecutive wide positions, kept in local arrays (which the
+// compiler holds in vector registers) while the K*K products are added, then stored once:
+//   wide[f, p] = b[f] + sum over k = (i, j) of W[f, k] x[p + i*Wd + j],   p < span
+// The last block is moved back to end at span (it overlaps the one before): span >= P.
+template <std::size_t FB, std::size_t P, class T>
+void direct_sums(const T* x, std::size_t Wd, std::size_t K, const T* W, const T* b,
+                 std::size_t span, T* wide) {
+  for (std::size_t p0 = 0; p0 < span; p0 += P) {
+    const std::size_t p = std::min(p0, span - P);
+    T z[FB][P];
+    for (std::size_t f = 0; f < FB; ++f)
+      for (std::size_t l = 0; l < P; ++l) z[f][l] = b[f];
+    for (std::size_t k = 0; k < K * K; ++k) {
+      const T* xs = x + p + (k / K) * Wd + k % K;  // x shifted by the kernel offset (i, j)
+      for (std::size_t f = 0; f < FB; ++f)
+        for (std::size_t l = 0; l < P; ++l) z[f][l] += W[f * K * K + k] * xs[l];  // vectorised
+    }
+    for (std::size_t f = 0; f < FB; ++f)
+      for (std::size_t l = 0; l < P; ++l) wide[f * span + p + l] = z[f][l];
+  }
+}
+
 // One image with a single channel, stride 1, no padding, without im2col:
 // x: (H, Wd), W: (F, K, K), b: (F,)  ->  a: (F, Ho, Wo)
 //   a[f, oh, ow] = f(b[f] + sum over i, j < K of W[f, i, j] x[oh + i, ow + j])
@@ -182,24 +204,23 @@ void col2im_wide(const T* dcols, const ConvGeometry& g, std::size_t ld, T* dx) {
 // rows: with p = oh*Wd + ow the input pixel is x[p + i*Wd + j], one shifted copy of
 // the flat image per kernel weight. wide[p] is then computed for all p < span, and
 // its columns ow >= Wo (windows that wrap around the image's edge) are thrown away.
+// direct_filters filters at a time share each load of x.
 template <class T>
 void conv_direct_forward(const T* x, const ConvGeometry& g, const T* W, const T* b,
                          std::size_t F, Activation act, T* wide, T* a) {
+  constexpr std::size_t FB = direct_filters, P = 32;
   const std::size_t K = g.K, Wd = g.Wd, Ho = g.Ho, Wo = g.Wo;
   const std::size_t span = (Ho - 1) * Wd + Wo;  // up to the last valid output, a[Ho-1, Wo-1]
   for_activation(act, [&](Activation act) {
-    for (std::size_t f = 0; f < F; ++f) {
-      for (std::size_t p = 0; p < span; ++p) wide[p] = b[f];
-      for (std::size_t i = 0; i < K; ++i) {
-        for (std::size_t j = 0; j < K; ++j) {
-          const T w = W[(f * K + i) * K + j];
-          const T* xs = x + i * Wd + j;  // x shifted by the kernel offset (i, j)
-          for (std::size_t p = 0; p < span; ++p) wide[p] += w * xs[p];  // vectorised
-        }
-      }
-      for (std::size_t oh = 0; oh < Ho; ++oh)  // keep the valid columns, apply f
-        for (std::size_t ow = 0; ow < Wo; ++ow)
-          a[(f * Ho + oh) * Wo + ow] = activate(act, wide[oh * Wd + ow]);
+    for (std::size_t f = 0; f < F;) {
+      const std::size_t fb = span < P ? 1 : F - f < FB ? 1 : FB;  // filters in this group
+      if (span < P) direct_sums<1, 1>(x, Wd, K, W + f * K * K, b + f, span, wide);
+      else if (fb == 1) direct_sums<1, P>(x, Wd, K, W + f * K * K, b + f, span, wide);
+      else direct_sums<FB, P>(x, Wd, K, W + f * K * K, b + f, span, wide);
+      for (std::size_t e = 0; e < fb; ++e, ++f)  // keep the valid columns, apply f
+        for (std::size_t oh = 0; oh < Ho; ++oh)
+          for (std::size_t ow = 0; ow < Wo; ++ow)
+            a[(f * Ho + oh) * Wo + ow] = activate(act, wide[e * span + oh * Wd + ow]);
     }
   });
 }
@@ -415,7 +436,7 @@ const Tensor<T>& Conv2D<T>::forward_direct(const Tensor<T>& x) {
   const std::size_t F = F_, HoWo = g_.out_pixels(), image = g_.H * g_.Wd;
   resize_if_needed(x_, x.shape());
   resize_if_needed(a_, {N_, F, g_.Ho, g_.Wo});
-  resize_if_needed(wide_, {(N_ + batch_chunk - 1) / batch_chunk, image});
+  resize_if_needed(wide_, {(N_ + batch_chunk - 1) / batch_chunk, direct_filters * image});
   parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {  // t: the chunk
     std::copy(x.data() + n0 * image, x.data() + n1 * image, x_.data() + n0 * image);  // for dW
     for (std::size_t n = n0; n < n1; ++n)
@@ -442,7 +463,7 @@ void Conv2D<T>::direct_chunks(const PerImage& per_image) {
   const std::size_t F = F_, KK = K_ * K_, image = g_.H * g_.Wd;
   const std::size_t chunks = dW_parts_.shape(0), lanes = direct_lanes;
   resize_if_needed(direct_acc_, {chunks, F, KK + 1, lanes});
-  resize_if_needed(wide_, {chunks, image});
+  resize_if_needed(wide_, {chunks, direct_filters * image});
   parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {  // t: the chunk
     T* acc = &direct_acc_(t, 0, 0, 0);
     std::fill(acc, acc + F * (KK + 1) * lanes, T(0));
@@ -481,7 +502,7 @@ const Tensor<T>& Conv2D<T>::forward_pooled(const Tensor<T>& x) {
   resize_if_needed(x_, x.shape());
   resize_if_needed(y_, {N_, F, pool_g_.Ho, pool_g_.Wo});
   argmax_.resize(y_.size());
-  resize_if_needed(wide_, {(N_ + batch_chunk - 1) / batch_chunk, image});
+  resize_if_needed(wide_, {(N_ + batch_chunk - 1) / batch_chunk, direct_filters * image});
   resize_if_needed(planes_, {thread_count(), F * HoWo});
   parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {  // t: the chunk
     std::copy(x.data() + n0 * image, x.data() + n1 * image, x_.data() + n0 * image);  // for dW

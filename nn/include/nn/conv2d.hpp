@@ -246,7 +246,7 @@ class Conv2D : public Layer<T> {
   bool allow_direct_ = true;
   Tensor<T> x_;           // the last input, cached for dW (the direct path has no cols_)
   Tensor<T> direct_acc_;  // partial sums of dW and db, (chunks, F, K*K + 1, direct_lanes)
-  Tensor<T> wide_;        // one wide plane per chunk of images, (chunks, H*Wd)
+  Tensor<T> wide_;        // wide planes per chunk of images, (chunks, direct_filters*H*Wd)
 
   // Per-chunk shares of dW and db: sized by size_parts, added to dW and db by add_parts.
   void size_parts();
@@ -313,6 +313,10 @@ void im2col_wide(const T* x, const ConvGeometry& g, T* cols, std::size_t ld);
 template <class T>
 void col2im_wide(const T* dcols, const ConvGeometry& g, std::size_t ld, T* dx);
 
+/// @brief How many filters `nn::conv_direct_forward` computes together, sharing each load of the image.
+/// @ingroup ch10
+inline constexpr std::size_t direct_filters = 4;
+
 /// @brief How many partial sums `nn::conv_direct_backward` keeps per gradient entry.
 /// @ingroup ch10
 inline constexpr std::size_t direct_lanes = 16;
@@ -327,7 +331,7 @@ inline constexpr std::size_t direct_lanes = 16;
  * shifted copy of the flat image, and the columns \f$ o_w \ge W_o \f$ are dropped.
  * @param x one image `(H, Wd)`   @param g the sizes (`C = 1`)
  * @param W filters `(F, 1, K, K)`   @param b biases `(F,)`   @param F filters
- * @param act the fused activation   @param wide scratch of `H * Wd` numbers
+ * @param act the fused activation   @param wide scratch of `direct_filters * H * Wd` numbers
  * @param a the output `(F, Ho, Wo)`
  * @ingroup ch10
  */
