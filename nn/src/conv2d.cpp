@@ -197,6 +197,22 @@ void direct_sums(const T* x, std::size_t Wd, std::size_t K, const T* W, const T*
   }
 }
 
+// The wide sums of every filter, direct_filters at a time: for each group of fb filters
+// from filter f on, fills wide[e, p] = z[f + e, p] (e < fb, p < span) and calls group(f, fb).
+template <class T, class Group>
+void direct_groups(const T* x, const ConvGeometry& g, const T* W, const T* b, std::size_t F,
+                   T* wide, const Group& group) {
+  constexpr std::size_t FB = direct_filters, P = 32;
+  const std::size_t K = g.K, Wd = g.Wd, span = wide_span(g);
+  for (std::size_t f = 0, fb = 0; f < F; f += fb) {
+    fb = span < P || F - f < FB ? 1 : FB;  // filters in this group
+    if (span < P) direct_sums<1, 1>(x, Wd, K, W + f * K * K, b + f, span, wide);
+    else if (fb == 1) direct_sums<1, P>(x, Wd, K, W + f * K * K, b + f, span, wide);
+    else direct_sums<FB, P>(x, Wd, K, W + f * K * K, b + f, span, wide);
+    group(f, fb);
+  }
+}
+
 // One image with a single channel, stride 1, no padding, without im2col:
 // x: (H, Wd), W: (F, K, K), b: (F,)  ->  a: (F, Ho, Wo)
 //   a[f, oh, ow] = f(b[f] + sum over i, j < K of W[f, i, j] x[oh + i, ow + j])
@@ -208,74 +224,91 @@ void direct_sums(const T* x, std::size_t Wd, std::size_t K, const T* W, const T*
 template <class T>
 void conv_direct_forward(const T* x, const ConvGeometry& g, const T* W, const T* b,
                          std::size_t F, Activation act, T* wide, T* a) {
-  constexpr std::size_t FB = direct_filters, P = 32;
-  const std::size_t K = g.K, Wd = g.Wd, Ho = g.Ho, Wo = g.Wo;
-  const std::size_t span = (Ho - 1) * Wd + Wo;  // up to the last valid output, a[Ho-1, Wo-1]
-  for_activation(act, [&](Activation act) {
-    for (std::size_t f = 0; f < F;) {
-      const std::size_t fb = span < P ? 1 : F - f < FB ? 1 : FB;  // filters in this group
-      if (span < P) direct_sums<1, 1>(x, Wd, K, W + f * K * K, b + f, span, wide);
-      else if (fb == 1) direct_sums<1, P>(x, Wd, K, W + f * K * K, b + f, span, wide);
-      else direct_sums<FB, P>(x, Wd, K, W + f * K * K, b + f, span, wide);
-      for (std::size_t e = 0; e < fb; ++e, ++f)  // keep the valid columns, apply f
+  const std::size_t Wd = g.Wd, Ho = g.Ho, Wo = g.Wo, span = wide_span(g);
+  direct_groups(x, g, W, b, F, wide, [&](std::size_t f, std::size_t fb) {
+    for_activation(act, [&](Activation act) {
+      for (std::size_t e = 0; e < fb; ++e)  // keep the valid columns, apply f
         for (std::size_t oh = 0; oh < Ho; ++oh)
           for (std::size_t ow = 0; ow < Wo; ++ow)
-            a[(f * Ho + oh) * Wo + ow] = activate(act, wide[e * span + oh * Wd + ow]);
-    }
+            a[((f + e) * Ho + oh) * Wo + ow] = activate(act, wide[e * span + oh * Wd + ow]);
+    });
   });
 }
 // [conv-direct-forward]
 
 // [conv-direct-backward]
+// G dot products of dz with shifted copies of x at once, as lane partial sums added to acc:
+//   acc[t, l] += sum over p = l (mod lanes) of dz[p] x[off[t] + p],   t < G, p < span
+// Each partial sum is one chain of dependent additions; G taps side by side give G times
+// as many independent chains, so the additions do not wait on one another.
+template <std::size_t G, class T>
+void tap_sums(const T* dz, const T* x, const std::size_t* off, std::size_t span, T* acc) {
+  constexpr std::size_t lanes = direct_lanes;
+  const std::size_t whole = span / lanes * lanes;
+  const T* xs[G];  // x shifted by each tap's offset
+  for (std::size_t t = 0; t < G; ++t) xs[t] = x + off[t];
+  T part[G][lanes] = {};
+  for (std::size_t p = 0; p < whole; p += lanes)
+    for (std::size_t t = 0; t < G; ++t)
+      for (std::size_t l = 0; l < lanes; ++l) part[t][l] += dz[p + l] * xs[t][p + l];
+  for (std::size_t t = 0; t < G; ++t) {
+    for (std::size_t l = 0; l < lanes; ++l) acc[t * lanes + l] += part[t][l];
+    for (std::size_t p = whole; p < span; ++p) acc[t * lanes] += dz[p] * xs[t][p];  // the rest
+  }
+}
+
+// The gradients of one filter from its dz in wide layout (dz[p], p < span, 0 where ow >= Wo):
+// adds to acc_f: (K*K + 1, lanes), lane partial sums of dW[f] and db[f], and to dx if not null.
+//   z[f,p] = b[f] + ...       =>  db[f]     = sum over p of dz[p]
+//   z[f,p] = ... + W[f,i,j] x[p + i*Wd + j]
+//                             =>  dW[f,i,j] = sum over p of dz[p] x[p + i*Wd + j]
+//                             =>  dx[p + i*Wd + j] += W[f,i,j] dz[p]
+// The dW sums go three taps (i, j) at a time (tap_sums), db's by nn's sum.
+template <class T>
+void direct_filter_gradients(const T* x, const T* dz, const ConvGeometry& g, const T* Wf,
+                             T* acc_f, T* dx) {
+  constexpr std::size_t lanes = direct_lanes;
+  const std::size_t K = g.K, KK = K * K, Wd = g.Wd, span = wide_span(g);
+  std::size_t off[3];  // the taps of one tap_sums call: x shifted by (i, j) = (k / K, k % K)
+  std::size_t k = 0;
+  for (; k + 3 <= KK; k += 3) {
+    for (std::size_t t = 0; t < 3; ++t) off[t] = (k + t) / K * Wd + (k + t) % K;
+    tap_sums<3>(dz, x, off, span, acc_f + k * lanes);
+  }
+  for (; k < KK; ++k) {
+    off[0] = k / K * Wd + k % K;
+    tap_sums<1>(dz, x, off, span, acc_f + k * lanes);
+  }
+  acc_f[KK * lanes] += sum(dz, span);
+  if (!dx) return;
+  for (std::size_t i = 0; i < K; ++i)
+    for (std::size_t j = 0; j < K; ++j) {
+      const T w = Wf[i * K + j];
+      T* dxs = dx + i * Wd + j;
+      for (std::size_t p = 0; p < span; ++p) dxs[p] += w * dz[p];  // vectorised
+    }
+}
+
 // The backward of conv_direct_forward for one image, on the same wide rows.
 // da: (F, Ho, Wo) -> adds to acc: (F, K*K + 1, lanes), lane partial sums of dW and db,
 // and (if dx is not null) to dx: (H, Wd).
-//   a = f(z)                  =>  dz = da ⊙ f'(z), widened with zeros at ow >= Wo
-//   z[f,p] = b[f] + ...       =>  db[f]     = sum over p of dz[f, p]
-//   z[f,p] = ... + W[f,i,j] x[p + i*Wd + j]
-//                             =>  dW[f,i,j] = sum over p of dz[f, p] x[p + i*Wd + j]
-//                             =>  dx[p + i*Wd + j] += W[f,i,j] dz[f, p]
-// The sums keep `lanes` partial sums (as nn's sum does) so that they vectorise.
+//   a = f(z)  =>  dz = da ⊙ f'(z), widened with zeros at ow >= Wo
+// then each filter's gradients from its dz (direct_filter_gradients).
 template <class T>
 void conv_direct_backward(const T* x, const T* a, const T* da, const ConvGeometry& g,
                           const T* W, std::size_t F, Activation act, T* dz, T* acc, T* dx) {
-  constexpr std::size_t lanes = direct_lanes;
-  const std::size_t K = g.K, Wd = g.Wd, Ho = g.Ho, Wo = g.Wo;
-  const std::size_t span = (Ho - 1) * Wd + Wo, whole = span / lanes * lanes;
-  for_activation(act, [&](Activation act) {
-    for (std::size_t f = 0; f < F; ++f) {
-      for (std::size_t p = 0; p < span; ++p) dz[p] = T(0);
+  const std::size_t KK = g.K * g.K, Wd = g.Wd, Ho = g.Ho, Wo = g.Wo, span = wide_span(g);
+  for (std::size_t f = 0; f < F; ++f) {
+    for (std::size_t p = 0; p < span; ++p) dz[p] = T(0);
+    for_activation(act, [&](Activation act) {
       for (std::size_t oh = 0; oh < Ho; ++oh)
         for (std::size_t ow = 0; ow < Wo; ++ow) {
           const std::size_t k = (f * Ho + oh) * Wo + ow;
           dz[oh * Wd + ow] = da[k] * derivative_from_output(act, a[k]);
         }
-      // K*K partial sums for dW[f], then one for db[f]; each is summed in a local
-      // array (which nothing else can alias, so it stays in registers), then added to acc.
-      T* acc_f = acc + f * (K * K + 1) * lanes;
-      for (std::size_t k = 0; k <= K * K; ++k) {
-        T part[lanes] = {};
-        if (k < K * K) {
-          const T* xs = x + (k / K) * Wd + k % K;  // x shifted by (i, j) = (k / K, k % K)
-          for (std::size_t p = 0; p < whole; p += lanes)
-            for (std::size_t l = 0; l < lanes; ++l) part[l] += dz[p + l] * xs[p + l];
-          for (std::size_t p = whole; p < span; ++p) part[p % lanes] += dz[p] * xs[p];
-        } else {
-          for (std::size_t p = 0; p < whole; p += lanes)
-            for (std::size_t l = 0; l < lanes; ++l) part[l] += dz[p + l];
-          for (std::size_t p = whole; p < span; ++p) part[p % lanes] += dz[p];
-        }
-        for (std::size_t l = 0; l < lanes; ++l) acc_f[k * lanes + l] += part[l];
-      }
-      if (!dx) continue;
-      for (std::size_t i = 0; i < K; ++i)
-        for (std::size_t j = 0; j < K; ++j) {
-          const T w = W[(f * K + i) * K + j];
-          T* dxs = dx + i * Wd + j;
-          for (std::size_t p = 0; p < span; ++p) dxs[p] += w * dz[p];  // vectorised
-        }
-    }
-  });
+    });
+    direct_filter_gradients(x, dz, g, W + f * KK, acc + f * (KK + 1) * direct_lanes, dx);
+  }
 }
 // [conv-direct-backward]
 
@@ -486,9 +519,10 @@ bool Conv2D<T>::fuses_pool(std::size_t pool, std::size_t stride) const {
   return direct() && pool == 2 && stride == 2;
 }
 
-// x: (N, 1, H, Wd) -> y: (N, F, Hp, Wp), per image: a = conv_direct_forward(x), then the
-// 2x2 max pool of each of a's F planes, while a (F, Ho, Wo) is still in the cache:
+// x: (N, 1, H, Wd) -> y: (N, F, Hp, Wp), per image and group of filters: their wide sums z
+// (direct_groups), a = f(z), and the 2x2 max pool of each plane while it is in the cache:
 //   y[n, f, qh, qw] = max over i, j < 2 of a[f, 2qh + i, 2qw + j]
+// with each maximum's index into the image's wide planes (F, span), where backward puts dz.
 template <class T>
 const Tensor<T>& Conv2D<T>::forward_pooled(const Tensor<T>& x) {
   if (!fuses_pool(2, 2)) throw std::logic_error(this->name() + ": forward_pooled needs the direct path");
@@ -497,49 +531,56 @@ const Tensor<T>& Conv2D<T>::forward_pooled(const Tensor<T>& x) {
   check_shape(this->name(), "b", b, {F_});
   N_ = x.shape(0);
   pool_g_ = conv_geometry(F_, g_.Ho, g_.Wo, 2, 2, Padding::valid);
-  const std::size_t F = F_, HoWo = g_.out_pixels(), image = g_.H * g_.Wd;
+  const std::size_t F = F_, span = wide_span(g_), image = g_.H * g_.Wd;
   const std::size_t pooled = pool_g_.out_pixels();  // Hp*Wp
   resize_if_needed(x_, x.shape());
   resize_if_needed(y_, {N_, F, pool_g_.Ho, pool_g_.Wo});
   argmax_.resize(y_.size());
   resize_if_needed(wide_, {(N_ + batch_chunk - 1) / batch_chunk, direct_filters * image});
-  resize_if_needed(planes_, {thread_count(), F * HoWo});
   parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {  // t: the chunk
     std::copy(x.data() + n0 * image, x.data() + n1 * image, x_.data() + n0 * image);  // for dW
-    T* a = &planes_(thread_index(), 0);
-    for (std::size_t n = n0; n < n1; ++n) {
-      conv_direct_forward(x.data() + n * image, g_, W.data(), b.data(), F, act_, &wide_(t, 0), a);
-      for (std::size_t f = 0; f < F; ++f) {  // y[n, f] and the maxima's indices into a
-        const std::size_t q = (n * F + f) * pooled;
-        maxpool_plane(a + f * HoWo, y_.data() + q, argmax_.data() + q, f * HoWo, g_.Wo,
-                      pool_g_.Ho, pool_g_.Wo, pool2{}, pool2{});
-      }
-    }
+    T* wide = &wide_(t, 0);
+    for (std::size_t n = n0; n < n1; ++n)
+      direct_groups(x.data() + n * image, g_, W.data(), b.data(), F, wide,
+                    [&](std::size_t f, std::size_t fb) {
+        for_activation(act_, [&](Activation act) {
+          for (std::size_t p = 0; p < fb * span; ++p) wide[p] = activate(act, wide[p]);
+        });
+        for (std::size_t e = 0; e < fb; ++e) {  // y[n, f + e], with indices into (F, span)
+          const std::size_t q = (n * F + f + e) * pooled;
+          maxpool_plane(wide + e * span, y_.data() + q, argmax_.data() + q, (f + e) * span, g_.Wd,
+                        pool_g_.Ho, pool_g_.Wo, pool2{}, pool2{});
+        }
+      });
   });
   return y_;
 }
 
 // dy: (N, F, Hp, Wp) -> dx: (N, 1, H, Wd); adds to dW and db. Per image, max pooling's
-// backward puts dy[q] at a's maximum argmax[q] (and the output y[q] = a[argmax[q]] beside it,
-// for f'): the da and a that backward_direct would read there, and 0 elsewhere, where
-// dz = 0 * f'(0) = 0 either way. Then conv_direct_backward, and the maxima back to 0.
+// backward sends dy[q] to its window's maximum, where a = f(z)  =>  dz = dy[q] f'(y[q]);
+// every other dz is 0, as backward after MaxPool2D::backward would find. So dz, in the wide
+// layout (F, span), is 0 but at the maxima; each filter's gradients follow from it
+// (direct_filter_gradients), and the maxima are set back to 0 for the next image.
 template <class T>
 const Tensor<T>& Conv2D<T>::backward_pooled(const Tensor<T>& dy) {
   this->check_grad(dy, y_);
-  const std::size_t F = F_, HoWo = g_.out_pixels(), image = g_.H * g_.Wd;
+  const std::size_t F = F_, KK = K_ * K_, span = wide_span(g_), image = g_.H * g_.Wd;
   const std::size_t pooled = F * pool_g_.out_pixels();  // pooled outputs per image
   size_parts();
-  if (sparse_.size() != thread_count() * 2 * F * HoWo)
-    sparse_ = xt::zeros<T>({thread_count(), std::size_t(2), F * HoWo});  // zeros between images
-  direct_chunks([&](std::size_t n, std::size_t t, T* acc, T* dx) {
-    T* a = &sparse_(thread_index(), 0, 0);
-    T* da = &sparse_(thread_index(), 1, 0);
+  if (sparse_.size() != thread_count() * F * span)
+    sparse_ = xt::zeros<T>({thread_count(), F * span});  // zeros between images
+  direct_chunks([&](std::size_t n, std::size_t, T* acc, T* dx) {
+    T* dz = &sparse_(thread_index(), 0);
     const std::uint32_t* at = argmax_.data() + n * pooled;
     const T* yn = y_.data() + n * pooled;
     const T* dyn = dy.data() + n * pooled;
-    for (std::size_t q = 0; q < pooled; ++q) a[at[q]] = yn[q], da[at[q]] = dyn[q];
-    conv_direct_backward(x_.data() + n * image, a, da, g_, W.data(), F, act_, &wide_(t, 0), acc, dx);
-    for (std::size_t q = 0; q < pooled; ++q) a[at[q]] = T(0), da[at[q]] = T(0);
+    for_activation(act_, [&](Activation act) {
+      for (std::size_t q = 0; q < pooled; ++q) dz[at[q]] = dyn[q] * derivative_from_output(act, yn[q]);
+    });
+    for (std::size_t f = 0; f < F; ++f)
+      direct_filter_gradients(x_.data() + n * image, dz + f * span, g_, W.data() + f * KK,
+                              acc + f * (KK + 1) * direct_lanes, dx);
+    for (std::size_t q = 0; q < pooled; ++q) dz[at[q]] = T(0);
   });
   add_parts();
   return dx_;

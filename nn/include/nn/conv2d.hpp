@@ -259,9 +259,8 @@ class Conv2D : public Layer<T> {
   // The direct path fused with a 2x2 max pool, see forward_pooled().
   ConvGeometry pool_g_;                // the pool's sizes: (F, Ho, Wo) -> (F, Hp, Wp)
   Tensor<T> y_;                        // pooled output, (N, F, Hp, Wp)
-  std::vector<std::uint32_t> argmax_;  // per pooled output, its maximum's index in (F, Ho, Wo)
-  Tensor<T> planes_;   // per thread, one image's a (F, Ho, Wo)
-  Tensor<T> sparse_;   // per thread, a and da of one image, 0 but at the maxima: (threads, 2, F*Ho*Wo)
+  std::vector<std::uint32_t> argmax_;  // per pooled output, its maximum's index in (F, span)
+  Tensor<T> sparse_;  // per thread, one image's dz in wide planes, 0 but at the maxima: (threads, F*span)
 
   // Wide im2col (stride 1, 'valid'), see wide(): cols_, z_, dz_ and dcols_ are one
   // (rows, wide_block * wide_span(g_)) block per thread, and x_ caches the input.
