@@ -7,6 +7,7 @@ namespace nn {
 // [regularizer]
 template <class T>
 double penalty(const Regularizer& r, const Tensor<T>& W) {
+  if (!r.active()) return 0;  // no regularizer: nothing to sum (every step asks)
   double sum_abs = 0, sum_sq = 0;
   for (const T w : W) {
     sum_abs += std::abs(static_cast<double>(w));
