@@ -226,12 +226,36 @@ TEST_CASE("a convolution fused with its max pool gives the same bits as the two 
     CHECK(fused.dW == conv.dW);
     CHECK(fused.db == conv.db);
   }
-  // Only the direct path fuses, and only with a 2x2 pool of stride 2.
+  // Only the direct and the wide paths fuse, and only with a 2x2 pool of stride 2.
   CHECK_FALSE(fused.fuses_pool(3, 3));
   CHECK_FALSE(fused.fuses_pool(2, 1));
   fused.set_direct(false);
+  CHECK(fused.wide());
+  CHECK(fused.fuses_pool(2, 2));
+  fused.set_wide(false);
   CHECK_FALSE(fused.fuses_pool(2, 2));
   CHECK_THROWS_AS(fused.forward_pooled(x), std::logic_error);
+}
+
+TEST_CASE("a wide convolution fused with its max pool gives the same bits as the two apart") {
+  // The capstone's second convolution and pool in small: several channels, an odd output.
+  nn::Generator rng1(26), rng2(26);
+  nn::Conv2D<float> fused(5, 3, Activation::relu), conv(5, 3, Activation::relu);
+  nn::MaxPool2D<float> pool(2);
+  fused.build({3, 9, 8}, rng1);                   // a 7x6 output: the last row is dropped
+  pool.build(conv.build({3, 9, 8}, rng2), rng2);  // the same W as fused
+  REQUIRE(fused.wide());
+  REQUIRE(fused.fuses_pool(2, 2));
+  fused.b = nn::test::random_tensor<float>({5}, 27, 0.1);
+  conv.b = fused.b;
+  const Tensor<float> x = nn::test::random_tensor<float>({11, 3, 9, 8}, 28);
+  const Tensor<float> dy = nn::test::random_tensor<float>({11, 5, 3, 3}, 29);
+  for (int step = 0; step < 2; ++step) {
+    CHECK(fused.forward_pooled(x) == pool.forward(conv.forward(x)));
+    CHECK(fused.backward_pooled(dy) == conv.backward(pool.backward(dy)));  // dx
+    CHECK(fused.dW == conv.dW);
+    CHECK(fused.db == conv.db);
+  }
 }
 
 TEST_CASE("a model trains the same with fusion on and off") {

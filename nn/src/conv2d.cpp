@@ -516,7 +516,7 @@ void Conv2D<T>::direct_chunks(const PerImage& per_image) {
 // [conv-pool-fused]
 template <class T>
 bool Conv2D<T>::fuses_pool(std::size_t pool, std::size_t stride) const {
-  return direct() && pool == 2 && stride == 2;
+  return (direct() || wide()) && pool == 2 && stride == 2;
 }
 
 // x: (N, 1, H, Wd) -> y: (N, F, Hp, Wp), per image and group of filters: their wide sums z
@@ -525,7 +525,8 @@ bool Conv2D<T>::fuses_pool(std::size_t pool, std::size_t stride) const {
 // with each maximum's index into the image's wide planes (F, span), where backward puts dz.
 template <class T>
 const Tensor<T>& Conv2D<T>::forward_pooled(const Tensor<T>& x) {
-  if (!fuses_pool(2, 2)) throw std::logic_error(this->name() + ": forward_pooled needs the direct path");
+  if (!fuses_pool(2, 2))
+    throw std::logic_error(this->name() + ": forward_pooled needs the direct or the wide path");
   this->check_input(x);
   check_shape(this->name(), "W", W, {F_, g_.C, K_, K_});
   check_shape(this->name(), "b", b, {F_});
@@ -533,9 +534,10 @@ const Tensor<T>& Conv2D<T>::forward_pooled(const Tensor<T>& x) {
   pool_g_ = conv_geometry(F_, g_.Ho, g_.Wo, 2, 2, Padding::valid);
   const std::size_t F = F_, span = wide_span(g_), image = g_.H * g_.Wd;
   const std::size_t pooled = pool_g_.out_pixels();  // Hp*Wp
-  resize_if_needed(x_, x.shape());
   resize_if_needed(y_, {N_, F, pool_g_.Ho, pool_g_.Wo});
   argmax_.resize(y_.size());
+  if (wide()) return forward_pooled_wide(x);
+  resize_if_needed(x_, x.shape());
   resize_if_needed(wide_, {(N_ + batch_chunk - 1) / batch_chunk, direct_filters * image});
   parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {  // t: the chunk
     std::copy(x.data() + n0 * image, x.data() + n1 * image, x_.data() + n0 * image);  // for dW
@@ -567,6 +569,11 @@ const Tensor<T>& Conv2D<T>::backward_pooled(const Tensor<T>& dy) {
   const std::size_t F = F_, KK = K_ * K_, span = wide_span(g_), image = g_.H * g_.Wd;
   const std::size_t pooled = F * pool_g_.out_pixels();  // pooled outputs per image
   size_parts();
+  if (wide()) {
+    backward_pooled_wide(dy);
+    add_parts();
+    return dx_;
+  }
   if (sparse_.size() != thread_count() * F * span)
     sparse_ = xt::zeros<T>({thread_count(), F * span});  // zeros between images
   direct_chunks([&](std::size_t n, std::size_t, T* acc, T* dx) {
@@ -585,6 +592,49 @@ const Tensor<T>& Conv2D<T>::backward_pooled(const Tensor<T>& dy) {
   add_parts();
   return dx_;
 }
+
+// The wide path's fused pair: per block of images, z = W · im2col_wide(x) as forward_wide
+// computes it, then a = f(z + b) in place in z's wide rows and the 2x2 max pool of each
+// plane, with each maximum's index into the image's wide planes (F, span).
+template <class T>
+const Tensor<T>& Conv2D<T>::forward_pooled_wide(const Tensor<T>& x) {
+  const std::size_t F = F_, span = wide_span(g_), ld = wide_block * span;
+  const std::size_t pooled = pool_g_.out_pixels();
+  wide_blocks(x, [&](std::size_t m0, std::size_t m1, T* z) {  // a replaces z in place
+    for (std::size_t n = m0; n < m1; ++n)
+      for (std::size_t f = 0; f < F; ++f) {
+        T* zp = z + f * ld + (n - m0) * span;
+        const T bf = b(f);
+        for_activation(act_, [&](Activation act) {
+          for (std::size_t p = 0; p < span; ++p) zp[p] = activate(act, zp[p] + bf);
+        });
+        const std::size_t q = (n * F + f) * pooled;
+        maxpool_plane(zp, y_.data() + q, argmax_.data() + q, f * span, g_.Wd, pool_g_.Ho,
+                      pool_g_.Wo, pool2{}, pool2{});
+      }
+  });
+  return y_;
+}
+
+// Its backward: dz is 0 but at the maxima, where a = f(z)  =>  dz = dy f'(y), then the
+// wide path's gradients (wide_gradients).
+template <class T>
+void Conv2D<T>::backward_pooled_wide(const Tensor<T>& dy) {
+  const std::size_t F = F_, span = wide_span(g_), ld = wide_block * span;
+  const std::size_t pooled = pool_g_.out_pixels();
+  wide_gradients([&](std::size_t m0, std::size_t m1, T* dz) {
+    std::fill(dz, dz + F * ld, T(0));
+    for_activation(act_, [&](Activation act) {
+      for (std::size_t n = m0; n < m1; ++n)
+        for (std::size_t f = 0; f < F; ++f) {
+          T* dzp = dz + f * ld + (n - m0) * span;  // plane f of image n
+          const std::size_t q0 = (n * F + f) * pooled;
+          for (std::size_t q = q0; q < q0 + pooled; ++q)  // argmax_ counts in (F, span)
+            dzp[argmax_[q] - f * span] = dy.data()[q] * derivative_from_output(act, y_.data()[q]);
+        }
+    });
+  });
+}
 // [conv-pool-fused]
 
 // [conv-wide-layer]
@@ -601,12 +651,35 @@ bool Conv2D<T>::wide() const {
 // keeping z[f, n*span + oh*Wd + ow] for ow < Wo only. backward rebuilds cols from x.
 template <class T>
 const Tensor<T>& Conv2D<T>::forward_wide(const Tensor<T>& x) {
-  const std::size_t F = F_, CKK = g_.patch_size(), Ho = g_.Ho, Wo = g_.Wo, Wd = g_.Wd;
-  const std::size_t span = wide_span(g_), ld = wide_block * span, image = g_.C * g_.H * Wd;
+  const std::size_t F = F_, Ho = g_.Ho, Wo = g_.Wo, Wd = g_.Wd, span = wide_span(g_);
+  const std::size_t ld = wide_block * span;
+  resize_if_needed(a_, {N_, F, Ho, Wo});
+  wide_blocks(x, [&](std::size_t m0, std::size_t m1, const T* z) {
+    for_activation(act_, [&](Activation act) {
+      for (std::size_t n = m0; n < m1; ++n)
+        for (std::size_t f = 0; f < F; ++f) {
+          const T* zp = z + f * ld + (n - m0) * span;
+          T* ap = a_.data() + (n * F + f) * Ho * Wo;
+          const T bf = b(f);
+          for (std::size_t oh = 0; oh < Ho; ++oh)  // the valid columns of each wide row
+            for (std::size_t ow = 0; ow < Wo; ++ow)
+              ap[oh * Wo + ow] = activate(act, zp[oh * Wd + ow] + bf);
+        }
+    });
+  });
+  return a_;
+}
+
+// The wide forward's blocks: for each block of images [m0, m1), cols = im2col_wide(x) and
+// z = W · cols (F, wide_block*span) in the thread's buffers, then finish(m0, m1, z).
+template <class T>
+template <class Finish>
+void Conv2D<T>::wide_blocks(const Tensor<T>& x, const Finish& finish) {
+  const std::size_t F = F_, CKK = g_.patch_size(), span = wide_span(g_);
+  const std::size_t ld = wide_block * span, image = g_.C * g_.H * g_.Wd;
   resize_if_needed(x_, x.shape());
   resize_if_needed(cols_, {thread_count(), CKK, ld});
   resize_if_needed(z_, {thread_count(), F, ld});
-  resize_if_needed(a_, {N_, F, Ho, Wo});
   parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t) {
     std::copy(x.data() + n0 * image, x.data() + n1 * image, x_.data() + n0 * image);  // for dW
     T* cols = &cols_(thread_index(), 0, 0);
@@ -616,31 +689,47 @@ const Tensor<T>& Conv2D<T>::forward_wide(const Tensor<T>& x) {
       for (std::size_t n = m0; n < m1; ++n)
         im2col_wide(x.data() + n * image, g_, cols + (n - m0) * span, ld);
       gemm(false, false, F, (m1 - m0) * span, CKK, T(1), W.data(), CKK, cols, ld, T(0), z, ld);
-      for_activation(act_, [&](Activation act) {
-        for (std::size_t n = m0; n < m1; ++n)
-          for (std::size_t f = 0; f < F; ++f) {
-            const T* zp = z + f * ld + (n - m0) * span;
-            T* ap = a_.data() + (n * F + f) * Ho * Wo;
-            const T bf = b(f);
-            for (std::size_t oh = 0; oh < Ho; ++oh)  // the valid columns of each wide row
-              for (std::size_t ow = 0; ow < Wo; ++ow)
-                ap[oh * Wo + ow] = activate(act, zp[oh * Wd + ow] + bf);
-          }
-      });
+      finish(m0, m1, z);
     }
   });
-  return a_;
 }
 // [conv-wide-forward]
 
 // [conv-wide-backward]
 // Fills each chunk's dW_parts_ and db_parts_ (and dx, if wanted), as backward does, with
 // dz widened by zeros in the wrapped columns: they then add nothing to dW, db or dx.
-// The blocks of a chunk add up in a fixed order, the same for any number of threads.
 template <class T>
 void Conv2D<T>::backward_wide(const Tensor<T>& da) {
-  const std::size_t F = F_, CKK = g_.patch_size(), Ho = g_.Ho, Wo = g_.Wo, Wd = g_.Wd;
-  const std::size_t span = wide_span(g_), ld = wide_block * span, image = g_.C * g_.H * Wd;
+  const std::size_t F = F_, Ho = g_.Ho, Wo = g_.Wo, Wd = g_.Wd, span = wide_span(g_);
+  const std::size_t ld = wide_block * span;
+  wide_gradients([&](std::size_t m0, std::size_t m1, T* dz) {
+    // a = f(z)  =>  dz = da ⊙ f'(z), 0 where ow >= Wo
+    for_activation(act_, [&](Activation act) {
+      for (std::size_t n = m0; n < m1; ++n)
+        for (std::size_t f = 0; f < F; ++f) {
+          const T* ap = a_.data() + (n * F + f) * Ho * Wo;
+          const T* dap = da.data() + (n * F + f) * Ho * Wo;
+          T* dzp = dz + f * ld + (n - m0) * span;
+          for (std::size_t oh = 0; oh < Ho; ++oh) {
+            for (std::size_t ow = 0; ow < Wo; ++ow)
+              dzp[oh * Wd + ow] = dap[oh * Wo + ow] * derivative_from_output(act, ap[oh * Wo + ow]);
+            if (oh + 1 < Ho)
+              for (std::size_t ow = Wo; ow < Wd; ++ow) dzp[oh * Wd + ow] = T(0);
+          }
+        }
+    });
+  });
+}
+
+// The wide backward's blocks: for each block of images [m0, m1), fill_dz(m0, m1, dz) writes
+// dz (F, wide_block*span) in the thread's buffer; cols is rebuilt from the cached x, and
+//   db[f] += sum of row f of dz;  dW += dz · colsᵀ;  dx = col2im_wide(Wᵀ · dz)
+// The blocks of a chunk add up in a fixed order, the same for any number of threads.
+template <class T>
+template <class FillDz>
+void Conv2D<T>::wide_gradients(const FillDz& fill_dz) {
+  const std::size_t F = F_, CKK = g_.patch_size(), span = wide_span(g_);
+  const std::size_t ld = wide_block * span, image = g_.C * g_.H * g_.Wd;
   resize_if_needed(dz_, {thread_count(), F, ld});
   if (this->input_gradient_) resize_if_needed(dcols_, {thread_count(), CKK, ld});
   parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {
@@ -651,21 +740,7 @@ void Conv2D<T>::backward_wide(const Tensor<T>& da) {
       const std::size_t m1 = std::min(n1, m0 + wide_block), width = (m1 - m0) * span;
       for (std::size_t n = m0; n < m1; ++n)
         im2col_wide(x_.data() + n * image, g_, cols + (n - m0) * span, ld);
-      // a = f(z)  =>  dz = da ⊙ f'(z), 0 where ow >= Wo
-      for_activation(act_, [&](Activation act) {
-        for (std::size_t n = m0; n < m1; ++n)
-          for (std::size_t f = 0; f < F; ++f) {
-            const T* ap = a_.data() + (n * F + f) * Ho * Wo;
-            const T* dap = da.data() + (n * F + f) * Ho * Wo;
-            T* dzp = dz + f * ld + (n - m0) * span;
-            for (std::size_t oh = 0; oh < Ho; ++oh) {
-              for (std::size_t ow = 0; ow < Wo; ++ow)
-                dzp[oh * Wd + ow] = dap[oh * Wo + ow] * derivative_from_output(act, ap[oh * Wo + ow]);
-              if (oh + 1 < Ho)
-                for (std::size_t ow = Wo; ow < Wd; ++ow) dzp[oh * Wd + ow] = T(0);
-            }
-          }
-      });
+      fill_dz(m0, m1, dz);
       // db[f] = sum of row f of dz;  dW = dz · colsᵀ, the chunk's first block overwriting
       for (std::size_t f = 0; f < F; ++f) db_parts_(t, f) += sum(dz + f * ld, width);
       gemm(false, true, F, CKK, width, T(1), dz, ld, cols, ld, T(m0 == n0 ? 0 : 1),
