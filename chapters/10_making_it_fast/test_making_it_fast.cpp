@@ -210,7 +210,7 @@ TEST_CASE("a convolution fused with its max pool, worked by hand") {
   CHECK(dx == Tensor<double>({{{{0, 0.5, 0, 0}, {0, 0, 0.5, 0}, {0, 0, 0, 0.5}, {0, 0, 0, 0}}}}));
 }
 
-TEST_CASE("a convolution fused with its max pool gives the same bits as the two apart") {
+TEST_CASE("a convolution fused with its max pool agrees with the two apart") {
   nn::Generator rng1(21), rng2(21);
   nn::Conv2D<float> fused(6, 3, Activation::relu), conv(6, 3, Activation::relu);
   nn::MaxPool2D<float> pool(2);
@@ -220,11 +220,14 @@ TEST_CASE("a convolution fused with its max pool gives the same bits as the two 
   conv.b = fused.b;
   const Tensor<float> x = nn::test::random_tensor<float>({11, 1, 9, 12}, 23);  // 11: a short chunk
   const Tensor<float> dy = nn::test::random_tensor<float>({11, 6, 3, 5}, 24);
+  // y and dx are the same bits. dW and db are the same sums, but the fused pair skips the
+  // conv's last row, which the pool never reads: its dz (0) is left out, which can move
+  // the other terms to other partial sums, so they agree to rounding.
   for (int step = 0; step < 2; ++step) {  // the second step reuses every buffer
     CHECK(fused.forward_pooled(x) == pool.forward(conv.forward(x)));  // exact equality
     CHECK(fused.backward_pooled(dy) == conv.backward(pool.backward(dy)));  // dx
-    CHECK(fused.dW == conv.dW);
-    CHECK(fused.db == conv.db);
+    CHECK(relative_difference(fused.dW, conv.dW) < 1e-6);
+    CHECK(relative_difference(fused.db, conv.db) < 1e-6);
   }
   // Only the direct and the wide paths fuse, and only with a 2x2 pool of stride 2.
   CHECK_FALSE(fused.fuses_pool(3, 3));
@@ -237,7 +240,7 @@ TEST_CASE("a convolution fused with its max pool gives the same bits as the two 
   CHECK_THROWS_AS(fused.forward_pooled(x), std::logic_error);
 }
 
-TEST_CASE("a wide convolution fused with its max pool gives the same bits as the two apart") {
+TEST_CASE("a wide convolution fused with its max pool agrees with the two apart") {
   // The capstone's second convolution and pool in small: several channels, an odd output.
   nn::Generator rng1(26), rng2(26);
   nn::Conv2D<float> fused(5, 3, Activation::relu), conv(5, 3, Activation::relu);
@@ -250,11 +253,11 @@ TEST_CASE("a wide convolution fused with its max pool gives the same bits as the
   conv.b = fused.b;
   const Tensor<float> x = nn::test::random_tensor<float>({11, 3, 9, 8}, 28);
   const Tensor<float> dy = nn::test::random_tensor<float>({11, 5, 3, 3}, 29);
-  for (int step = 0; step < 2; ++step) {
+  for (int step = 0; step < 2; ++step) {  // as above: y and dx exactly, dW and db to rounding
     CHECK(fused.forward_pooled(x) == pool.forward(conv.forward(x)));
     CHECK(fused.backward_pooled(dy) == conv.backward(pool.backward(dy)));  // dx
-    CHECK(fused.dW == conv.dW);
-    CHECK(fused.db == conv.db);
+    CHECK(relative_difference(fused.dW, conv.dW) < 1e-6);
+    CHECK(relative_difference(fused.db, conv.db) < 1e-6);
   }
 }
 
@@ -265,10 +268,15 @@ TEST_CASE("a model trains the same with fusion on and off") {
   const Tensor<float> x = nn::test::random_tensor<float>({20, 1, 28, 28}, 25);
   Tensor<float> y = Tensor<float>::from_shape({20});
   for (std::size_t n = 0; n < 20; ++n) y(n) = float(n % 10);
-  for (int step = 0; step < 3; ++step) CHECK(on.train_step(x, y) == off.train_step(x, y));
+  // The second pair leaves out the row and column of dz (zeros) that its pool never reads,
+  // so the two models agree to rounding, not bit for bit. RMSprop divides each gradient by
+  // its own running size, so a gradient near 0 that differs in its last bits can move its
+  // weight by a visible part of the learning rate: 1e-4 of the largest weight.
+  for (int step = 0; step < 3; ++step)
+    CHECK(on.train_step(x, y) == doctest::Approx(off.train_step(x, y)).epsilon(1e-5));
   const auto a = on.params(), b = off.params();
-  for (std::size_t i = 0; i < a.size(); ++i) CHECK(*a[i].value == *b[i].value);
-  CHECK(on.predict(x) == off.predict(x));
+  for (std::size_t i = 0; i < a.size(); ++i) CHECK(relative_difference(*a[i].value, *b[i].value) < 1e-4);
+  CHECK(relative_difference(on.predict(x), off.predict(x)) < 1e-5);
 }
 // [fused-conv-pool-test]
 

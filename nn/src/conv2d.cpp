@@ -519,6 +519,15 @@ bool Conv2D<T>::fuses_pool(std::size_t pool, std::size_t stride) const {
   return (direct() || wide()) && pool == 2 && stride == 2;
 }
 
+// The outputs the pool reads, (2 Hp, 2 Wp): a 'valid' 2x2 pool never reads an odd last row or
+// column of a, so the fused pair does not compute it (its dz would be 0).
+template <class T>
+ConvGeometry Conv2D<T>::pooled_region() const {
+  ConvGeometry used = g_;
+  used.Ho = 2 * pool_g_.Ho, used.Wo = 2 * pool_g_.Wo;
+  return used;
+}
+
 // x: (N, 1, H, Wd) -> y: (N, F, Hp, Wp), per image and group of filters: their wide sums z
 // (direct_groups), a = f(z), and the 2x2 max pool of each plane while it is in the cache:
 //   y[n, f, qh, qw] = max over i, j < 2 of a[f, 2qh + i, 2qw + j]
@@ -532,7 +541,8 @@ const Tensor<T>& Conv2D<T>::forward_pooled(const Tensor<T>& x) {
   check_shape(this->name(), "b", b, {F_});
   N_ = x.shape(0);
   pool_g_ = conv_geometry(F_, g_.Ho, g_.Wo, 2, 2, Padding::valid);
-  const std::size_t F = F_, span = wide_span(g_), image = g_.H * g_.Wd;
+  const ConvGeometry used = pooled_region();
+  const std::size_t F = F_, span = wide_span(used), image = g_.H * g_.Wd;
   const std::size_t pooled = pool_g_.out_pixels();  // Hp*Wp
   resize_if_needed(y_, {N_, F, pool_g_.Ho, pool_g_.Wo});
   argmax_.resize(y_.size());
@@ -543,7 +553,7 @@ const Tensor<T>& Conv2D<T>::forward_pooled(const Tensor<T>& x) {
     std::copy(x.data() + n0 * image, x.data() + n1 * image, x_.data() + n0 * image);  // for dW
     T* wide = &wide_(t, 0);
     for (std::size_t n = n0; n < n1; ++n)
-      direct_groups(x.data() + n * image, g_, W.data(), b.data(), F, wide,
+      direct_groups(x.data() + n * image, used, W.data(), b.data(), F, wide,
                     [&](std::size_t f, std::size_t fb) {
         for_activation(act_, [&](Activation act) {
           for (std::size_t p = 0; p < fb * span; ++p) wide[p] = activate(act, wide[p]);
@@ -566,7 +576,8 @@ const Tensor<T>& Conv2D<T>::forward_pooled(const Tensor<T>& x) {
 template <class T>
 const Tensor<T>& Conv2D<T>::backward_pooled(const Tensor<T>& dy) {
   this->check_grad(dy, y_);
-  const std::size_t F = F_, KK = K_ * K_, span = wide_span(g_), image = g_.H * g_.Wd;
+  const ConvGeometry used = pooled_region();
+  const std::size_t F = F_, KK = K_ * K_, span = wide_span(used), image = g_.H * g_.Wd;
   const std::size_t pooled = F * pool_g_.out_pixels();  // pooled outputs per image
   size_parts();
   if (wide()) {
@@ -585,7 +596,7 @@ const Tensor<T>& Conv2D<T>::backward_pooled(const Tensor<T>& dy) {
       for (std::size_t q = 0; q < pooled; ++q) dz[at[q]] = dyn[q] * derivative_from_output(act, yn[q]);
     });
     for (std::size_t f = 0; f < F; ++f)
-      direct_filter_gradients(x_.data() + n * image, dz + f * span, g_, W.data() + f * KK,
+      direct_filter_gradients(x_.data() + n * image, dz + f * span, used, W.data() + f * KK,
                               acc + f * (KK + 1) * direct_lanes, dx);
     for (std::size_t q = 0; q < pooled; ++q) dz[at[q]] = T(0);
   });
@@ -598,9 +609,10 @@ const Tensor<T>& Conv2D<T>::backward_pooled(const Tensor<T>& dy) {
 // plane, with each maximum's index into the image's wide planes (F, span).
 template <class T>
 const Tensor<T>& Conv2D<T>::forward_pooled_wide(const Tensor<T>& x) {
-  const std::size_t F = F_, span = wide_span(g_), ld = wide_block * span;
+  const ConvGeometry used = pooled_region();
+  const std::size_t F = F_, span = wide_span(used), ld = wide_block * span;
   const std::size_t pooled = pool_g_.out_pixels();
-  wide_blocks(x, [&](std::size_t m0, std::size_t m1, T* z) {  // a replaces z in place
+  wide_blocks(x, used, [&](std::size_t m0, std::size_t m1, T* z) {  // a replaces z in place
     for (std::size_t n = m0; n < m1; ++n)
       for (std::size_t f = 0; f < F; ++f) {
         T* zp = z + f * ld + (n - m0) * span;
@@ -620,9 +632,10 @@ const Tensor<T>& Conv2D<T>::forward_pooled_wide(const Tensor<T>& x) {
 // wide path's gradients (wide_gradients).
 template <class T>
 void Conv2D<T>::backward_pooled_wide(const Tensor<T>& dy) {
-  const std::size_t F = F_, span = wide_span(g_), ld = wide_block * span;
+  const ConvGeometry used = pooled_region();
+  const std::size_t F = F_, span = wide_span(used), ld = wide_block * span;
   const std::size_t pooled = pool_g_.out_pixels();
-  wide_gradients([&](std::size_t m0, std::size_t m1, T* dz) {
+  wide_gradients(used, [&](std::size_t m0, std::size_t m1, T* dz) {
     std::fill(dz, dz + F * ld, T(0));
     for_activation(act_, [&](Activation act) {
       for (std::size_t n = m0; n < m1; ++n)
@@ -654,7 +667,7 @@ const Tensor<T>& Conv2D<T>::forward_wide(const Tensor<T>& x) {
   const std::size_t F = F_, Ho = g_.Ho, Wo = g_.Wo, Wd = g_.Wd, span = wide_span(g_);
   const std::size_t ld = wide_block * span;
   resize_if_needed(a_, {N_, F, Ho, Wo});
-  wide_blocks(x, [&](std::size_t m0, std::size_t m1, const T* z) {
+  wide_blocks(x, g_, [&](std::size_t m0, std::size_t m1, const T* z) {
     for_activation(act_, [&](Activation act) {
       for (std::size_t n = m0; n < m1; ++n)
         for (std::size_t f = 0; f < F; ++f) {
@@ -674,8 +687,8 @@ const Tensor<T>& Conv2D<T>::forward_wide(const Tensor<T>& x) {
 // z = W · cols (F, wide_block*span) in the thread's buffers, then finish(m0, m1, z).
 template <class T>
 template <class Finish>
-void Conv2D<T>::wide_blocks(const Tensor<T>& x, const Finish& finish) {
-  const std::size_t F = F_, CKK = g_.patch_size(), span = wide_span(g_);
+void Conv2D<T>::wide_blocks(const Tensor<T>& x, const ConvGeometry& g, const Finish& finish) {
+  const std::size_t F = F_, CKK = g.patch_size(), span = wide_span(g);
   const std::size_t ld = wide_block * span, image = g_.C * g_.H * g_.Wd;
   resize_if_needed(x_, x.shape());
   resize_if_needed(cols_, {thread_count(), CKK, ld});
@@ -687,7 +700,7 @@ void Conv2D<T>::wide_blocks(const Tensor<T>& x, const Finish& finish) {
     for (std::size_t m0 = n0; m0 < n1; m0 += wide_block) {  // images [m0, m1)
       const std::size_t m1 = std::min(n1, m0 + wide_block);
       for (std::size_t n = m0; n < m1; ++n)
-        im2col_wide(x.data() + n * image, g_, cols + (n - m0) * span, ld);
+        im2col_wide(x.data() + n * image, g, cols + (n - m0) * span, ld);
       gemm(false, false, F, (m1 - m0) * span, CKK, T(1), W.data(), CKK, cols, ld, T(0), z, ld);
       finish(m0, m1, z);
     }
@@ -702,7 +715,7 @@ template <class T>
 void Conv2D<T>::backward_wide(const Tensor<T>& da) {
   const std::size_t F = F_, Ho = g_.Ho, Wo = g_.Wo, Wd = g_.Wd, span = wide_span(g_);
   const std::size_t ld = wide_block * span;
-  wide_gradients([&](std::size_t m0, std::size_t m1, T* dz) {
+  wide_gradients(g_, [&](std::size_t m0, std::size_t m1, T* dz) {
     // a = f(z)  =>  dz = da ⊙ f'(z), 0 where ow >= Wo
     for_activation(act_, [&](Activation act) {
       for (std::size_t n = m0; n < m1; ++n)
@@ -727,8 +740,8 @@ void Conv2D<T>::backward_wide(const Tensor<T>& da) {
 // The blocks of a chunk add up in a fixed order, the same for any number of threads.
 template <class T>
 template <class FillDz>
-void Conv2D<T>::wide_gradients(const FillDz& fill_dz) {
-  const std::size_t F = F_, CKK = g_.patch_size(), span = wide_span(g_);
+void Conv2D<T>::wide_gradients(const ConvGeometry& g, const FillDz& fill_dz) {
+  const std::size_t F = F_, CKK = g.patch_size(), span = wide_span(g);
   const std::size_t ld = wide_block * span, image = g_.C * g_.H * g_.Wd;
   resize_if_needed(dz_, {thread_count(), F, ld});
   if (this->input_gradient_) resize_if_needed(dcols_, {thread_count(), CKK, ld});
@@ -739,7 +752,7 @@ void Conv2D<T>::wide_gradients(const FillDz& fill_dz) {
     for (std::size_t m0 = n0; m0 < n1; m0 += wide_block) {  // images [m0, m1)
       const std::size_t m1 = std::min(n1, m0 + wide_block), width = (m1 - m0) * span;
       for (std::size_t n = m0; n < m1; ++n)
-        im2col_wide(x_.data() + n * image, g_, cols + (n - m0) * span, ld);
+        im2col_wide(x_.data() + n * image, g, cols + (n - m0) * span, ld);
       fill_dz(m0, m1, dz);
       // db[f] = sum of row f of dz;  dW = dz · colsᵀ, the chunk's first block overwriting
       for (std::size_t f = 0; f < F; ++f) db_parts_(t, f) += sum(dz + f * ld, width);
@@ -751,7 +764,7 @@ void Conv2D<T>::wide_gradients(const FillDz& fill_dz) {
       gemm(true, false, CKK, width, F, T(1), W.data(), CKK, dz, ld, T(0), dcols, ld);
       std::fill(dx_.data() + m0 * image, dx_.data() + m1 * image, T(0));
       for (std::size_t n = m0; n < m1; ++n)
-        col2im_wide(dcols + (n - m0) * span, g_, ld, dx_.data() + n * image);
+        col2im_wide(dcols + (n - m0) * span, g, ld, dx_.data() + n * image);
     }
   });
 }
