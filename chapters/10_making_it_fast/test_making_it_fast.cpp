@@ -3,6 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <cmath>
+#include <cstdint>
+#include <vector>
 #include <cstdlib>
 #include <new>
 #include <sstream>
@@ -179,6 +182,30 @@ TEST_CASE("the wide convolution gives the same bits with one thread and with two
   CHECK(one.db == two.db);
 }
 // [wide-conv-test]
+
+// [maxpool-2x2-test]
+TEST_CASE("the vectorised 2x2 max pool agrees with the general loop, ties included") {
+  // Values on a coarse grid (multiples of 0.25 in [-1, 1]) make ties frequent: the first
+  // maximum in row-major order must win in both versions. 7x9 planes: an odd last row
+  // and column, which both leave out.
+  Tensor<float> x = nn::test::random_tensor<float>({6, 3, 7, 9}, 30);
+  for (auto& v : x) v = std::round(v * 4) / 4;
+  nn::Generator rng(31);
+  nn::MaxPool2D<float> fast(2), plain(2);
+  fast.build({3, 7, 9}, rng);
+  plain.build({3, 7, 9}, rng);
+  plain.set_fast(false);
+  CHECK(fast.forward(x) == plain.forward(x));
+  CHECK(fast.argmax() == plain.argmax());
+  const Tensor<float> dy = nn::test::random_tensor<float>({6, 3, 3, 4}, 32);
+  CHECK(fast.backward(dy) == plain.backward(dy));
+  // 32-bit indices (the fused convolution's) give the same numbers
+  std::vector<std::uint32_t> narrow(12);
+  Tensor<float> y = Tensor<float>::from_shape({3, 4});
+  nn::maxpool2x2_plane(x.data(), y.data(), narrow.data(), 0, 9, 3, 4);
+  for (std::size_t k = 0; k < 12; ++k) CHECK(narrow[k] == plain.argmax()[k]);
+}
+// [maxpool-2x2-test]
 
 // [fused-conv-pool-test]
 TEST_CASE("a convolution fused with its max pool, worked by hand") {

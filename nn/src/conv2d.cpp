@@ -560,8 +560,8 @@ const Tensor<T>& Conv2D<T>::forward_pooled(const Tensor<T>& x) {
         });
         for (std::size_t e = 0; e < fb; ++e) {  // y[n, f + e], with indices into (F, span)
           const std::size_t q = (n * F + f + e) * pooled;
-          maxpool_plane(wide + e * span, y_.data() + q, argmax_.data() + q, (f + e) * span, g_.Wd,
-                        pool_g_.Ho, pool_g_.Wo, pool2{}, pool2{});
+          maxpool2x2_plane(wide + e * span, y_.data() + q, argmax_.data() + q, (f + e) * span,
+                           g_.Wd, pool_g_.Ho, pool_g_.Wo);
         }
       });
   });
@@ -621,8 +621,8 @@ const Tensor<T>& Conv2D<T>::forward_pooled_wide(const Tensor<T>& x) {
           for (std::size_t p = 0; p < span; ++p) zp[p] = activate(act, zp[p] + bf);
         });
         const std::size_t q = (n * F + f) * pooled;
-        maxpool_plane(zp, y_.data() + q, argmax_.data() + q, f * span, g_.Wd, pool_g_.Ho,
-                      pool_g_.Wo, pool2{}, pool2{});
+        maxpool2x2_plane(zp, y_.data() + q, argmax_.data() + q, f * span, g_.Wd, pool_g_.Ho,
+                         pool_g_.Wo);
       }
   });
   return y_;

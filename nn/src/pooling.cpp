@@ -43,12 +43,10 @@ Shape MaxPool2D<T>::build(const Shape& in_shape, Generator&) {
 // [maxpool-forward]
 // One plane x[n, c]: (H, Wd)  ->  y[n, c]: (Ho, Wo), and each maximum's flat index into x.
 //   y[oh, ow] = max over i, j < K of x[oh*S + i, ow*S + j]
-// `plane` is the index of x[n, c, 0, 0] in the whole batch. `Size` is std::size_t, or a
-// compile-time constant for the common 2x2 window, whose loops then unroll into
-// straight-line code without branches.
-template <class T, class Index, class Size>
-void maxpool_plane(const T* x, T* y, Index* argmax, std::size_t plane, std::size_t Wd,
-                   std::size_t Ho, std::size_t Wo, Size K, Size S) {
+// `plane` is the index of x[n, c, 0, 0] in the whole batch.
+template <class T>
+void maxpool_plane(const T* x, T* y, std::size_t* argmax, std::size_t plane, std::size_t Wd,
+                   std::size_t Ho, std::size_t Wo, std::size_t K, std::size_t S) {
   for (std::size_t oh = 0; oh < Ho; ++oh) {
     for (std::size_t ow = 0; ow < Wo; ++ow) {
       const std::size_t corner = oh * S * Wd + ow * S;  // the window's top-left pixel
@@ -62,7 +60,7 @@ void maxpool_plane(const T* x, T* y, Index* argmax, std::size_t plane, std::size
         }
       }
       y[oh * Wo + ow] = max;
-      argmax[oh * Wo + ow] = static_cast<Index>(plane + best);
+      argmax[oh * Wo + ow] = plane + best;
     }
   }
 }
@@ -75,19 +73,46 @@ const Tensor<T>& MaxPool2D<T>::forward(const Tensor<T>& x) {
   resize_if_needed(y_, {N, g_.C, Ho, Wo});
   argmax_.resize(y_.size());
   // One (n, c) plane at a time; each thread takes a slice of the planes.
-  using two = pool2;
   parallel_slices(N * g_.C, [&](std::size_t q0, std::size_t q1, std::size_t) {
     for (std::size_t q = q0; q < q1; ++q) {
       const T* xq = x.data() + q * H * Wd;
       T* yq = y_.data() + q * Ho * Wo;
       std::size_t* aq = argmax_.data() + q * Ho * Wo;
-      if (K_ == 2 && S_ == 2) maxpool_plane(xq, yq, aq, q * H * Wd, Wd, Ho, Wo, two{}, two{});
+      if (K_ == 2 && S_ == 2 && fast_) maxpool2x2_plane(xq, yq, aq, q * H * Wd, Wd, Ho, Wo);
       else maxpool_plane(xq, yq, aq, q * H * Wd, Wd, Ho, Wo, K_, S_);
     }
   });
   return y_;
 }
 // [maxpool-forward]
+
+// [maxpool-2x2]
+// maxpool_plane for the common 2x2 window with stride 2, written so that the compiler can
+// run the loop over ow on vectors: the four candidates of a window are compared in
+// row-major order with selects instead of branches, and the maximum's offset from the
+// window's corner (0, 1, Wd or Wd + 1) is selected alongside. The same y and argmax as
+// maxpool_plane, ties included.
+template <class T, class Index>
+void maxpool2x2_plane(const T* x, T* y, Index* argmax, std::size_t plane, std::size_t Wd,
+                      std::size_t Ho, std::size_t Wo) {
+  const Index right = 1, below = static_cast<Index>(Wd), diagonal = below + 1;
+  for (std::size_t oh = 0; oh < Ho; ++oh) {
+    const T* r0 = x + 2 * oh * Wd;  // the windows' top row
+    const T* r1 = r0 + Wd;          // and their bottom row
+    const Index corner0 = static_cast<Index>(plane + 2 * oh * Wd);
+    for (std::size_t ow = 0; ow < Wo; ++ow) {
+      const T a = r0[2 * ow], b = r0[2 * ow + 1], c = r1[2 * ow], d = r1[2 * ow + 1];
+      T max = a;
+      Index offset = 0;
+      offset = b > max ? right : offset, max = b > max ? b : max;  // strictly greater:
+      offset = c > max ? below : offset, max = c > max ? c : max;  // on a tie the first
+      offset = d > max ? diagonal : offset, max = d > max ? d : max;  // maximum stays
+      y[oh * Wo + ow] = max;
+      argmax[oh * Wo + ow] = corner0 + static_cast<Index>(2 * ow) + offset;
+    }
+  }
+}
+// [maxpool-2x2]
 
 // [maxpool-backward]
 // dy: (N, C, Ho, Wo)  ->  dx: (N, C, H, Wd)
@@ -176,10 +201,14 @@ const Tensor<T>& AvgPool2D<T>::backward(const Tensor<T>& dy) {
 }
 // [avgpool-backward]
 
-template void maxpool_plane(const float*, float*, std::uint32_t*, std::size_t, std::size_t,
-                            std::size_t, std::size_t, pool2, pool2);
-template void maxpool_plane(const double*, double*, std::uint32_t*, std::size_t, std::size_t,
-                            std::size_t, std::size_t, pool2, pool2);
+template void maxpool2x2_plane(const float*, float*, std::size_t*, std::size_t, std::size_t,
+                               std::size_t, std::size_t);
+template void maxpool2x2_plane(const double*, double*, std::size_t*, std::size_t, std::size_t,
+                               std::size_t, std::size_t);
+template void maxpool2x2_plane(const float*, float*, std::uint32_t*, std::size_t, std::size_t,
+                               std::size_t, std::size_t);
+template void maxpool2x2_plane(const double*, double*, std::uint32_t*, std::size_t, std::size_t,
+                               std::size_t, std::size_t);
 template class MaxPool2D<float>;
 template class MaxPool2D<double>;
 template class AvgPool2D<float>;

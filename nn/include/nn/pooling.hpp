@@ -5,7 +5,6 @@
  */
 #include <cstddef>
 #include <cstdint>
-#include <type_traits>
 #include <vector>
 
 #include "nn/conv2d.hpp"
@@ -44,9 +43,13 @@ class MaxPool2D : public Layer<T> {
   std::size_t stride() const { return S_; }
   /// @brief For each output of the last forward (row-major): the flat index into `x` of its max.
   const std::vector<std::size_t>& argmax() const { return argmax_; }
+  /// @brief Allows (the default) or forbids `nn::maxpool2x2_plane` for 2x2 windows of
+  /// stride 2; the general loop is the reference.
+  void set_fast(bool allowed) { fast_ = allowed; }
 
  private:
   std::size_t K_, S_;
+  bool fast_ = true;
   ConvGeometry g_;
   std::vector<std::size_t> argmax_;  // cached for backward
   Tensor<T> y_, dx_;
@@ -88,30 +91,31 @@ class AvgPool2D : public Layer<T> {
   Tensor<T> y_, dx_;
 };
 
-/// @brief The window size and stride of the common 2x2 max pool, as a compile-time constant.
-/// @ingroup ch06
-using pool2 = std::integral_constant<std::size_t, 2>;
-
 /**
- * @brief Max pooling of one plane `x (H, Wd)` into `y (Ho, Wo)`, with each maximum's index.
+ * @brief Max pooling of one plane `x (H, Wd)` by 2x2 windows with stride 2, with each maximum's index.
  *
- * \f$ y_{o_h, o_w} = \max_{i, j < K} x_{o_h S + i,\; o_w S + j} \f$, and
+ * \f$ y_{o_h, o_w} = \max_{i, j < 2} x_{2 o_h + i,\; 2 o_w + j} \f$, and
  * `argmax[o_h Wo + o_w]` = `plane` + the maximum's flat index in `x` (the first
- * one on a tie). `MaxPool2D` calls it per `(n, c)` plane with `std::size_t`
+ * one in row-major order on a tie): the same as `MaxPool2D`'s general loop, written so
+ * that it runs on vectors. `MaxPool2D` calls it per `(n, c)` plane with `std::size_t`
  * indices into the batch; `Conv2D::forward_pooled` with 32-bit indices into one image.
  * @param x the plane   @param y its `(Ho, Wo)` maxima   @param argmax their indices
  * @param plane added to every index   @param Wd the plane's row length
- * @param Ho output rows   @param Wo output columns   @param K window   @param S stride
- * @ingroup ch06
+ * @param Ho output rows   @param Wo output columns
+ * @ingroup ch10
  */
-template <class T, class Index, class Size>
-void maxpool_plane(const T* x, T* y, Index* argmax, std::size_t plane, std::size_t Wd,
-                   std::size_t Ho, std::size_t Wo, Size K, Size S);
+template <class T, class Index>
+void maxpool2x2_plane(const T* x, T* y, Index* argmax, std::size_t plane, std::size_t Wd,
+                      std::size_t Ho, std::size_t Wo);
 
-extern template void maxpool_plane(const float*, float*, std::uint32_t*, std::size_t,
-                                   std::size_t, std::size_t, std::size_t, pool2, pool2);
-extern template void maxpool_plane(const double*, double*, std::uint32_t*, std::size_t,
-                                   std::size_t, std::size_t, std::size_t, pool2, pool2);
+extern template void maxpool2x2_plane(const float*, float*, std::size_t*, std::size_t,
+                                      std::size_t, std::size_t, std::size_t);
+extern template void maxpool2x2_plane(const double*, double*, std::size_t*, std::size_t,
+                                      std::size_t, std::size_t, std::size_t);
+extern template void maxpool2x2_plane(const float*, float*, std::uint32_t*, std::size_t,
+                                      std::size_t, std::size_t, std::size_t);
+extern template void maxpool2x2_plane(const double*, double*, std::uint32_t*, std::size_t,
+                                      std::size_t, std::size_t, std::size_t);
 extern template class MaxPool2D<float>;
 extern template class MaxPool2D<double>;
 extern template class AvgPool2D<float>;
