@@ -610,9 +610,14 @@ const Tensor<T>& Conv2D<T>::backward_pooled(const Tensor<T>& dy) {
 template <class T>
 const Tensor<T>& Conv2D<T>::forward_pooled_wide(const Tensor<T>& x) {
   const ConvGeometry used = pooled_region();
-  const std::size_t F = F_, span = wide_span(used), ld = wide_block * span;
-  const std::size_t pooled = pool_g_.out_pixels();
-  wide_blocks(x, used, [&](std::size_t m0, std::size_t m1, T* z) {  // a replaces z in place
+  const std::size_t F = F_, C = g_.C, span = wide_span(used), ld = wide_block * span;
+  const std::size_t pooled = pool_g_.out_pixels(), plane = g_.H * g_.Wd;
+  resize_if_needed(xh_, {N_, plane, C});
+  wide_blocks(x, used, false, [&](std::size_t m0, std::size_t m1, T* z) {  // a replaces z in place
+    for (std::size_t n = m0; n < m1; ++n)  // xh[n, pixel, c] = x[n, c, pixel], for backward
+      for (std::size_t k = 0; k < plane; ++k)
+        for (std::size_t c = 0; c < C; ++c)
+          xh_.data()[(n * plane + k) * C + c] = x.data()[(n * C + c) * plane + k];
     for (std::size_t n = m0; n < m1; ++n)
       for (std::size_t f = 0; f < F; ++f) {
         T* zp = z + f * ld + (n - m0) * span;
@@ -628,26 +633,161 @@ const Tensor<T>& Conv2D<T>::forward_pooled_wide(const Tensor<T>& x) {
   return y_;
 }
 
-// Its backward: dz is 0 but at the maxima, where a = f(z)  =>  dz = dy f'(y), then the
-// wide path's gradients (wide_gradients).
+// Its backward (backward_maxima, below): dz is 0 but at the maxima, where a = f(z)
+// =>  dz = dy f'(y); the sums of backward run over the maxima alone.
 template <class T>
 void Conv2D<T>::backward_pooled_wide(const Tensor<T>& dy) {
+  backward_maxima(dy);
+}
+// [conv-pool-fused]
+
+// [conv-pool-maxima]
+// G kernel taps of one filter, L channels from c0, summed over the filter's maxima k:
+//   acc[t][l] += v[k] xh[at[k] + off[t] + l]
+// xh is channels-last, so the L channels under one tap are contiguous; G*L sums in
+// registers, as in direct_sums.
+template <std::size_t G, std::size_t L, class T>
+void maxima_sums(const T* xh, const T* v, const std::size_t* at, std::size_t count,
+                 const std::size_t* off, T* acc, std::size_t acc_stride) {
+  T part[G][L] = {};
+  for (std::size_t k = 0; k < count; ++k) {
+    const T vk = v[k];
+    const T* xk = xh + at[k];
+    for (std::size_t t = 0; t < G; ++t)
+      for (std::size_t l = 0; l < L; ++l) part[t][l] += vk * xk[off[t] + l];  // vectorised
+  }
+  for (std::size_t t = 0; t < G; ++t)
+    for (std::size_t l = 0; l < L; ++l) acc[t * acc_stride + l] += part[t][l];
+}
+
+// G taps at one position, L channels from c0, summed over the filters whose maximum is there:
+//   dxh[dx_off[t] + l] += sum over k of v[k] Wt[w[k] + t*C + l]
+template <std::size_t G, std::size_t L, class T>
+void position_sums(const T* Wt, const T* v, const std::size_t* w, std::size_t count,
+                   std::size_t C, const std::size_t* dx_off, T* dxh) {
+  T part[G][L] = {};
+  for (std::size_t k = 0; k < count; ++k) {
+    const T vk = v[k];
+    const T* wk = Wt + w[k];
+    for (std::size_t t = 0; t < G; ++t)
+      for (std::size_t l = 0; l < L; ++l) part[t][l] += vk * wk[t * C + l];  // vectorised
+  }
+  for (std::size_t t = 0; t < G; ++t)
+    for (std::size_t l = 0; l < L; ++l) dxh[dx_off[t] + l] += part[t][l];
+}
+
+// Calls sums<G, L>(c0, t0, g) for every group of up to 3 taps (t0, g taps) and block of
+// channels from c0: blocks of 32, then one channel at a time.
+template <class Sums>
+void tap_channel_blocks(std::size_t KK, std::size_t C, const Sums& sums) {
+  constexpr std::size_t L = 32;
+  for (std::size_t t0 = 0; t0 < KK; t0 += 3) {
+    const std::size_t g = std::min<std::size_t>(3, KK - t0);
+    std::size_t c0 = 0;
+    for (; c0 + L <= C; c0 += L) {
+      if (g == 3) sums(std::integral_constant<std::size_t, 3>{}, std::integral_constant<std::size_t, L>{}, c0, t0);
+      else for (std::size_t t = t0; t < t0 + g; ++t)
+        sums(std::integral_constant<std::size_t, 1>{}, std::integral_constant<std::size_t, L>{}, c0, t);
+    }
+    for (; c0 < C; ++c0)
+      for (std::size_t t = t0; t < t0 + g; ++t)
+        sums(std::integral_constant<std::size_t, 1>{}, std::integral_constant<std::size_t, 1>{}, c0, t);
+  }
+}
+
+// The backward of forward_pooled_wide over the maxima alone. With v = dy f'(y) at the
+// maximum of each window, at wide position p of filter f's plane (argmax_ = f*span + p):
+//   db[f]          = sum over f's maxima of v
+//   dW[f, c, i, j] = sum over f's maxima of v x[c, p + i*Wd + j]
+//   dx[c, p + i*Wd + j] += v W[f, c, i, j]       (every other dz is 0)
+// Per chunk of images: dW by filter, its sums in registers across the chunk's maxima
+// (maxima_sums); dx image by image, the maxima sorted by position so that the sums at one
+// position stay in registers across the filters whose maximum is there (position_sums).
+template <class T>
+void Conv2D<T>::backward_maxima(const Tensor<T>& dy) {
   const ConvGeometry used = pooled_region();
-  const std::size_t F = F_, span = wide_span(used), ld = wide_block * span;
-  const std::size_t pooled = pool_g_.out_pixels();
-  wide_gradients(used, [&](std::size_t m0, std::size_t m1, T* dz) {
-    std::fill(dz, dz + F * ld, T(0));
-    for_activation(act_, [&](Activation act) {
-      for (std::size_t n = m0; n < m1; ++n)
-        for (std::size_t f = 0; f < F; ++f) {
-          T* dzp = dz + f * ld + (n - m0) * span;  // plane f of image n
-          const std::size_t q0 = (n * F + f) * pooled;
-          for (std::size_t q = q0; q < q0 + pooled; ++q)  // argmax_ counts in (F, span)
-            dzp[argmax_[q] - f * span] = dy.data()[q] * derivative_from_output(act, y_.data()[q]);
-        }
+  const std::size_t F = F_, C = g_.C, K = K_, KK = K * K, Wd = g_.Wd;
+  const std::size_t span = wide_span(used), plane = g_.H * Wd, pooled = pool_g_.out_pixels();
+  const std::size_t per_chunk = batch_chunk * pooled;  // room for one filter's maxima in a chunk
+  const std::size_t threads = thread_count(), lists = F * per_chunk;
+  resize_if_needed(Wt_, {F, KK, C});  // W as (F, K*K, C): one tap's C weights contiguous
+  for (std::size_t f = 0; f < F; ++f)
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t e = 0; e < KK; ++e) Wt_(f, e, c) = W.data()[(f * C + c) * KK + e];
+  resize_if_needed(dWt_, {threads, F * KK * C});
+  resize_if_needed(dxh_, {threads, plane * C});
+  maxima_v_.resize(threads * lists);
+  maxima_at_.resize(threads * lists);
+  sorted_v_.resize(threads * F * pooled);
+  sorted_w_.resize(threads * F * pooled);
+  starts_.resize(threads * (span + 1));
+  std::size_t tap[81];  // tap e = (i, j): its offset i*Wd + j in a plane (K <= 9)
+  for (std::size_t e = 0; e < KK; ++e) tap[e] = e / K * Wd + e % K;
+  parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {
+    const std::size_t id = thread_index(), count = (n1 - n0) * pooled;
+    T* v = maxima_v_.data() + id * lists;             // v of f's maxima from f * per_chunk
+    std::size_t* at = maxima_at_.data() + id * lists;  // xh index of each maximum's pixel
+    T* acc = &dWt_(id, 0);
+    std::fill(acc, acc + F * KK * C, T(0));
+    for_activation(act_, [&](Activation act) {  // v and place of every maximum; db
+      for (std::size_t f = 0; f < F; ++f) {
+        T db = 0;
+        for (std::size_t n = n0, k = f * per_chunk; n < n1; ++n)
+          for (std::size_t q = (n * F + f) * pooled; q < (n * F + f + 1) * pooled; ++q, ++k) {
+            v[k] = dy.data()[q] * derivative_from_output(act, y_.data()[q]);
+            at[k] = (n * plane + argmax_[q] - f * span) * C;
+            db += v[k];
+          }
+        db_parts_(t, f) = db;
+      }
     });
+    for (std::size_t f = 0; f < F; ++f)  // dW as (F, K*K, C), then the chunk's share as (F, C, K, K)
+      tap_channel_blocks(KK, C, [&](auto G, auto L, std::size_t c0, std::size_t t0) {
+        std::size_t off[3];
+        for (std::size_t e = 0; e < G; ++e) off[e] = tap[t0 + e] * C + c0;
+        maxima_sums<decltype(G)::value, decltype(L)::value>(xh_.data(), v + f * per_chunk, at + f * per_chunk, count, off,
+                          acc + (f * KK + t0) * C + c0, C);
+      });
+    for (std::size_t f = 0; f < F; ++f)
+      for (std::size_t c = 0; c < C; ++c)
+        for (std::size_t e = 0; e < KK; ++e) dW_parts_(t, f, c * KK + e) = acc[(f * KK + e) * C + c];
+    if (!this->input_gradient_) return;
+    // dx, image by image: a counting sort puts the maxima in order of position, then the
+    // sums at each position run over the filters whose maximum is there
+    T* dxh = &dxh_(id, 0);
+    std::size_t* start = starts_.data() + id * (span + 1);
+    T* sv = sorted_v_.data() + id * F * pooled;
+    std::size_t* sw = sorted_w_.data() + id * F * pooled;  // each maximum's filter in Wt_
+    for (std::size_t n = n0; n < n1; ++n) {
+      const std::uint32_t* am = argmax_.data() + n * F * pooled;
+      std::fill(start, start + span + 1, std::size_t(0));
+      for (std::size_t f = 0; f < F; ++f)
+        for (std::size_t q = 0; q < pooled; ++q) ++start[am[f * pooled + q] - f * span + 1];
+      for (std::size_t p = 0; p < span; ++p) start[p + 1] += start[p];  // bucket p: [start[p], start[p+1])
+      for (std::size_t f = 0; f < F; ++f)
+        for (std::size_t q = 0; q < pooled; ++q) {
+          const std::size_t p = am[f * pooled + q] - f * span, slot = start[p]++;
+          sv[slot] = v[f * per_chunk + (n - n0) * pooled + q];
+          sw[slot] = f * KK * C;
+        }
+      // start[p] is now the end of bucket p, and the beginning of bucket p + 1
+      std::fill(dxh, dxh + plane * C, T(0));
+      for (std::size_t p = 0, begin = 0; p < span; begin = start[p++]) {
+        if (start[p] == begin) continue;
+        tap_channel_blocks(KK, C, [&](auto G, auto L, std::size_t c0, std::size_t t0) {
+          std::size_t dx_off[3];
+          for (std::size_t e = 0; e < G; ++e) dx_off[e] = (p + tap[t0 + e]) * C + c0;
+          position_sums<decltype(G)::value, decltype(L)::value>(Wt_.data() + t0 * C + c0, sv + begin, sw + begin, start[p] - begin,
+                              C, dx_off, dxh);
+        });
+      }
+      T* dxn = dx_.data() + n * C * plane;  // dx[n, c, pixel] = dxh[pixel, c]
+      for (std::size_t c = 0; c < C; ++c)
+        for (std::size_t k = 0; k < plane; ++k) dxn[c * plane + k] = dxh[k * C + c];
+    }
   });
 }
+// [conv-pool-maxima]
 // [conv-pool-fused]
 
 // [conv-wide-layer]
@@ -667,7 +807,7 @@ const Tensor<T>& Conv2D<T>::forward_wide(const Tensor<T>& x) {
   const std::size_t F = F_, Ho = g_.Ho, Wo = g_.Wo, Wd = g_.Wd, span = wide_span(g_);
   const std::size_t ld = wide_block * span;
   resize_if_needed(a_, {N_, F, Ho, Wo});
-  wide_blocks(x, g_, [&](std::size_t m0, std::size_t m1, const T* z) {
+  wide_blocks(x, g_, true, [&](std::size_t m0, std::size_t m1, const T* z) {
     for_activation(act_, [&](Activation act) {
       for (std::size_t n = m0; n < m1; ++n)
         for (std::size_t f = 0; f < F; ++f) {
@@ -687,14 +827,16 @@ const Tensor<T>& Conv2D<T>::forward_wide(const Tensor<T>& x) {
 // z = W · cols (F, wide_block*span) in the thread's buffers, then finish(m0, m1, z).
 template <class T>
 template <class Finish>
-void Conv2D<T>::wide_blocks(const Tensor<T>& x, const ConvGeometry& g, const Finish& finish) {
+void Conv2D<T>::wide_blocks(const Tensor<T>& x, const ConvGeometry& g, bool cache_x,
+                            const Finish& finish) {
   const std::size_t F = F_, CKK = g.patch_size(), span = wide_span(g);
   const std::size_t ld = wide_block * span, image = g_.C * g_.H * g_.Wd;
-  resize_if_needed(x_, x.shape());
+  if (cache_x) resize_if_needed(x_, x.shape());
   resize_if_needed(cols_, {thread_count(), CKK, ld});
   resize_if_needed(z_, {thread_count(), F, ld});
   parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t) {
-    std::copy(x.data() + n0 * image, x.data() + n1 * image, x_.data() + n0 * image);  // for dW
+    if (cache_x)  // for backward_wide's dW
+      std::copy(x.data() + n0 * image, x.data() + n1 * image, x_.data() + n0 * image);
     T* cols = &cols_(thread_index(), 0, 0);
     T* z = &z_(thread_index(), 0, 0);
     for (std::size_t m0 = n0; m0 < n1; m0 += wide_block) {  // images [m0, m1)

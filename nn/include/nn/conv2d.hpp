@@ -268,13 +268,21 @@ class Conv2D : public Layer<T> {
   void backward_wide(const Tensor<T>& da);
   // finish(m0, m1, z): the block of images [m0, m1) after z = W · im2col_wide(x)
   template <class Finish>
-  void wide_blocks(const Tensor<T>& x, const ConvGeometry& g, const Finish& finish);
+  void wide_blocks(const Tensor<T>& x, const ConvGeometry& g, bool cache_x, const Finish& finish);
   // fill_dz(m0, m1, dz): writes the block's dz, from which dW, db and dx follow
   template <class FillDz>
   void wide_gradients(const ConvGeometry& g, const FillDz& fill_dz);
   ConvGeometry pooled_region() const;  // g_ with the outputs the pool reads, (2 Hp, 2 Wp)
   const Tensor<T>& forward_pooled_wide(const Tensor<T>& x);
   void backward_pooled_wide(const Tensor<T>& dy);
+  // The fused wide pair's backward over the pool's maxima alone, see backward_maxima().
+  void backward_maxima(const Tensor<T>& dy);
+  Tensor<T> xh_;   // the input channels-last, (N, H*Wd, C)
+  Tensor<T> Wt_;   // W as (F, K*K, C)
+  Tensor<T> dWt_;  // per thread, one chunk's dW as (F, K*K, C)
+  Tensor<T> dxh_;  // per thread, one image's dx channels-last, (H*Wd, C)
+  std::vector<T> maxima_v_, sorted_v_;  // per thread: v = dy f'(y) of each maximum, by filter; by position
+  std::vector<std::size_t> maxima_at_, sorted_w_, starts_;  // their places in xh_ and Wt_; buckets
   bool allow_wide_ = true;
 };
 
