@@ -788,7 +788,6 @@ void Conv2D<T>::backward_maxima(const Tensor<T>& dy) {
   });
 }
 // [conv-pool-maxima]
-// [conv-pool-fused]
 
 // [conv-wide-layer]
 // [conv-wide-forward]
