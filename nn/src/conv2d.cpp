@@ -593,7 +593,8 @@ const Tensor<T>& Conv2D<T>::backward_pooled(const Tensor<T>& dy) {
     const T* yn = y_.data() + n * pooled;
     const T* dyn = dy.data() + n * pooled;
     for_activation(act_, [&](Activation act) {
-      for (std::size_t q = 0; q < pooled; ++q) dz[at[q]] = dyn[q] * derivative_from_output(act, yn[q]);
+      for (std::size_t q = 0; q < pooled; ++q)
+        dz[at[q]] = dyn[q] * derivative_from_output(act, yn[q]);
     });
     for (std::size_t f = 0; f < F; ++f)
       direct_filter_gradients(x_.data() + n * image, dz + f * span, used, W.data() + f * KK,
@@ -676,23 +677,23 @@ void position_sums(const T* Wt, const T* v, const std::size_t* w, std::size_t co
     for (std::size_t l = 0; l < L; ++l) dxh[dx_off[t] + l] += part[t][l];
 }
 
-// Calls sums<G, L>(c0, t0, g) for every group of up to 3 taps (t0, g taps) and block of
-// channels from c0: blocks of 32, then one channel at a time.
+// Calls sums(G, L, c0, t0), G and L as compile-time constants, for the sums of taps
+// t0 .. t0 + G - 1 and channels c0 .. c0 + L - 1, until every tap and channel is covered:
+// blocks of 32 channels three taps at a time (12 vectors of sums), then any taps left one
+// at a time, then the channels left one at a time.
 template <class Sums>
 void tap_channel_blocks(std::size_t KK, std::size_t C, const Sums& sums) {
-  constexpr std::size_t L = 32;
-  for (std::size_t t0 = 0; t0 < KK; t0 += 3) {
-    const std::size_t g = std::min<std::size_t>(3, KK - t0);
-    std::size_t c0 = 0;
-    for (; c0 + L <= C; c0 += L) {
-      if (g == 3) sums(std::integral_constant<std::size_t, 3>{}, std::integral_constant<std::size_t, L>{}, c0, t0);
-      else for (std::size_t t = t0; t < t0 + g; ++t)
-        sums(std::integral_constant<std::size_t, 1>{}, std::integral_constant<std::size_t, L>{}, c0, t);
-    }
-    for (; c0 < C; ++c0)
-      for (std::size_t t = t0; t < t0 + g; ++t)
-        sums(std::integral_constant<std::size_t, 1>{}, std::integral_constant<std::size_t, 1>{}, c0, t);
+  using one = std::integral_constant<std::size_t, 1>;
+  using three = std::integral_constant<std::size_t, 3>;
+  using block = std::integral_constant<std::size_t, 32>;
+  std::size_t c0 = 0;
+  for (; c0 + block::value <= C; c0 += block::value) {
+    std::size_t t = 0;
+    for (; t + 3 <= KK; t += 3) sums(three{}, block{}, c0, t);
+    for (; t < KK; ++t) sums(one{}, block{}, c0, t);
   }
+  for (; c0 < C; ++c0)
+    for (std::size_t t = 0; t < KK; ++t) sums(one{}, one{}, c0, t);
 }
 
 // The backward of forward_pooled_wide over the maxima alone. With v = dy f'(y) at the
@@ -721,8 +722,9 @@ void Conv2D<T>::backward_maxima(const Tensor<T>& dy) {
   sorted_v_.resize(threads * F * pooled);
   sorted_w_.resize(threads * F * pooled);
   starts_.resize(threads * (span + 1));
-  std::size_t tap[81];  // tap e = (i, j): its offset i*Wd + j in a plane (K <= 9)
-  for (std::size_t e = 0; e < KK; ++e) tap[e] = e / K * Wd + e % K;
+  taps_.resize(KK);  // tap e = (i, j): its offset i*Wd + j in a plane
+  for (std::size_t e = 0; e < KK; ++e) taps_[e] = e / K * Wd + e % K;
+  const std::size_t* tap = taps_.data();
   parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {
     const std::size_t id = thread_index(), count = (n1 - n0) * pooled;
     T* v = maxima_v_.data() + id * lists;             // v of f's maxima from f * per_chunk
@@ -741,16 +743,19 @@ void Conv2D<T>::backward_maxima(const Tensor<T>& dy) {
         db_parts_(t, f) = db;
       }
     });
-    for (std::size_t f = 0; f < F; ++f)  // dW as (F, K*K, C), then the chunk's share as (F, C, K, K)
+    // dW as (F, K*K, C), then the chunk's share as (F, C, K, K)
+    for (std::size_t f = 0; f < F; ++f)
       tap_channel_blocks(KK, C, [&](auto G, auto L, std::size_t c0, std::size_t t0) {
         std::size_t off[3];
         for (std::size_t e = 0; e < G; ++e) off[e] = tap[t0 + e] * C + c0;
-        maxima_sums<decltype(G)::value, decltype(L)::value>(xh_.data(), v + f * per_chunk, at + f * per_chunk, count, off,
-                          acc + (f * KK + t0) * C + c0, C);
+        maxima_sums<decltype(G)::value, decltype(L)::value>(xh_.data(), v + f * per_chunk,
+                                                            at + f * per_chunk, count, off,
+                                                            acc + (f * KK + t0) * C + c0, C);
       });
     for (std::size_t f = 0; f < F; ++f)
       for (std::size_t c = 0; c < C; ++c)
-        for (std::size_t e = 0; e < KK; ++e) dW_parts_(t, f, c * KK + e) = acc[(f * KK + e) * C + c];
+        for (std::size_t e = 0; e < KK; ++e)
+          dW_parts_(t, f, c * KK + e) = acc[(f * KK + e) * C + c];
     if (!this->input_gradient_) return;
     // dx, image by image: a counting sort puts the maxima in order of position, then the
     // sums at each position run over the filters whose maximum is there
@@ -763,7 +768,8 @@ void Conv2D<T>::backward_maxima(const Tensor<T>& dy) {
       std::fill(start, start + span + 1, std::size_t(0));
       for (std::size_t f = 0; f < F; ++f)
         for (std::size_t q = 0; q < pooled; ++q) ++start[am[f * pooled + q] - f * span + 1];
-      for (std::size_t p = 0; p < span; ++p) start[p + 1] += start[p];  // bucket p: [start[p], start[p+1])
+      // bucket p: [start[p], start[p+1])
+      for (std::size_t p = 0; p < span; ++p) start[p + 1] += start[p];
       for (std::size_t f = 0; f < F; ++f)
         for (std::size_t q = 0; q < pooled; ++q) {
           const std::size_t p = am[f * pooled + q] - f * span, slot = start[p]++;
@@ -777,8 +783,8 @@ void Conv2D<T>::backward_maxima(const Tensor<T>& dy) {
         tap_channel_blocks(KK, C, [&](auto G, auto L, std::size_t c0, std::size_t t0) {
           std::size_t dx_off[3];
           for (std::size_t e = 0; e < G; ++e) dx_off[e] = (p + tap[t0 + e]) * C + c0;
-          position_sums<decltype(G)::value, decltype(L)::value>(Wt_.data() + t0 * C + c0, sv + begin, sw + begin, start[p] - begin,
-                              C, dx_off, dxh);
+          position_sums<decltype(G)::value, decltype(L)::value>(
+              Wt_.data() + t0 * C + c0, sv + begin, sw + begin, start[p] - begin, C, dx_off, dxh);
         });
       }
       T* dxn = dx_.data() + n * C * plane;  // dx[n, c, pixel] = dxh[pixel, c]

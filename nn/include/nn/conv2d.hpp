@@ -216,7 +216,8 @@ class Conv2D : public Layer<T> {
    * Each \f$ dy \f$ goes to its window's maximum (max pooling's backward), where
    * \f$ dz = dy\, f'(z) \f$; elsewhere \f$ dz = 0 \f$. The sums are those of `backward`
    * after `MaxPool2D::backward`, in the same order: the same bits.
-   * @param dy `(N, F, Hp, Wp)`   @return `dx (N, C, H, Wd)` (empty after `set_input_gradient(false)`)
+   * @param dy `(N, F, Hp, Wp)`
+   * @return `dx (N, C, H, Wd)` (empty after `set_input_gradient(false)`)
    */
   const Tensor<T>& backward_pooled(const Tensor<T>& dy);
 
@@ -260,7 +261,8 @@ class Conv2D : public Layer<T> {
   ConvGeometry pool_g_;                // the pool's sizes: (F, Ho, Wo) -> (F, Hp, Wp)
   Tensor<T> y_;                        // pooled output, (N, F, Hp, Wp)
   std::vector<std::uint32_t> argmax_;  // per pooled output, its maximum's index in (F, span)
-  Tensor<T> sparse_;  // per thread, one image's dz in wide planes, 0 but at the maxima: (threads, F*span)
+  // per thread, one image's dz in wide planes, 0 but at the maxima: (threads, F*span)
+  Tensor<T> sparse_;
 
   // Wide im2col (stride 1, 'valid'), see wide(): cols_, z_, dz_ and dcols_ are one
   // (rows, wide_block * wide_span(g_)) block per thread, and x_ caches the input.
@@ -281,8 +283,10 @@ class Conv2D : public Layer<T> {
   Tensor<T> Wt_;   // W as (F, K*K, C)
   Tensor<T> dWt_;  // per thread, one chunk's dW as (F, K*K, C)
   Tensor<T> dxh_;  // per thread, one image's dx channels-last, (H*Wd, C)
-  std::vector<T> maxima_v_, sorted_v_;  // per thread: v = dy f'(y) of each maximum, by filter; by position
+  // per thread: v = dy f'(y) of each maximum, listed by filter; and sorted by position
+  std::vector<T> maxima_v_, sorted_v_;
   std::vector<std::size_t> maxima_at_, sorted_w_, starts_;  // their places in xh_ and Wt_; buckets
+  std::vector<std::size_t> taps_;  // each kernel tap's offset in a plane
   bool allow_wide_ = true;
 };
 
