@@ -541,12 +541,12 @@ const Tensor<T>& Conv2D<T>::forward_pooled(const Tensor<T>& x) {
   check_shape(this->name(), "b", b, {F_});
   N_ = x.shape(0);
   pool_g_ = conv_geometry(F_, g_.Ho, g_.Wo, 2, 2, Padding::valid);
+  resize_if_needed(y_, {N_, F_, pool_g_.Ho, pool_g_.Wo});
+  argmax_.resize(y_.size());
+  if (wide()) return forward_pooled_wide(x);
   const ConvGeometry used = pooled_region();
   const std::size_t F = F_, span = wide_span(used), image = g_.H * g_.Wd;
   const std::size_t pooled = pool_g_.out_pixels();  // Hp*Wp
-  resize_if_needed(y_, {N_, F, pool_g_.Ho, pool_g_.Wo});
-  argmax_.resize(y_.size());
-  if (wide()) return forward_pooled_wide(x);
   resize_if_needed(x_, x.shape());
   resize_if_needed(wide_, {(N_ + batch_chunk - 1) / batch_chunk, direct_filters * image});
   parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {  // t: the chunk
@@ -572,19 +572,20 @@ const Tensor<T>& Conv2D<T>::forward_pooled(const Tensor<T>& x) {
 // backward sends dy[q] to its window's maximum, where a = f(z)  =>  dz = dy[q] f'(y[q]);
 // every other dz is 0, as backward after MaxPool2D::backward would find. So dz, in the wide
 // layout (F, span), is 0 but at the maxima; each filter's gradients follow from it
-// (direct_filter_gradients), and the maxima are set back to 0 for the next image.
+// (direct_filter_gradients), and the maxima are set back to 0 for the next image. The wide
+// path's pair sums over the maxima alone (backward_maxima, below).
 template <class T>
 const Tensor<T>& Conv2D<T>::backward_pooled(const Tensor<T>& dy) {
   this->check_grad(dy, y_);
-  const ConvGeometry used = pooled_region();
-  const std::size_t F = F_, KK = K_ * K_, span = wide_span(used), image = g_.H * g_.Wd;
-  const std::size_t pooled = F * pool_g_.out_pixels();  // pooled outputs per image
   size_parts();
   if (wide()) {
-    backward_pooled_wide(dy);
+    backward_maxima(dy);
     add_parts();
     return dx_;
   }
+  const ConvGeometry used = pooled_region();
+  const std::size_t F = F_, KK = K_ * K_, span = wide_span(used), image = g_.H * g_.Wd;
+  const std::size_t pooled = F * pool_g_.out_pixels();  // pooled outputs per image
   if (sparse_.size() != thread_count() * F * span)
     sparse_ = xt::zeros<T>({thread_count(), F * span});  // zeros between images
   direct_chunks([&](std::size_t n, std::size_t, T* acc, T* dx) {
@@ -634,12 +635,6 @@ const Tensor<T>& Conv2D<T>::forward_pooled_wide(const Tensor<T>& x) {
   return y_;
 }
 
-// Its backward (backward_maxima, below): dz is 0 but at the maxima, where a = f(z)
-// =>  dz = dy f'(y); the sums of backward run over the maxima alone.
-template <class T>
-void Conv2D<T>::backward_pooled_wide(const Tensor<T>& dy) {
-  backward_maxima(dy);
-}
 // [conv-pool-fused]
 
 // [conv-pool-maxima]
@@ -858,38 +853,11 @@ void Conv2D<T>::wide_blocks(const Tensor<T>& x, const ConvGeometry& g, bool cach
 // [conv-wide-backward]
 // Fills each chunk's dW_parts_ and db_parts_ (and dx, if wanted), as backward does, with
 // dz widened by zeros in the wrapped columns: they then add nothing to dW, db or dx.
-template <class T>
-void Conv2D<T>::backward_wide(const Tensor<T>& da) {
-  const std::size_t F = F_, Ho = g_.Ho, Wo = g_.Wo, Wd = g_.Wd, span = wide_span(g_);
-  const std::size_t ld = wide_block * span;
-  wide_gradients(g_, [&](std::size_t m0, std::size_t m1, T* dz) {
-    // a = f(z)  =>  dz = da ⊙ f'(z), 0 where ow >= Wo
-    for_activation(act_, [&](Activation act) {
-      for (std::size_t n = m0; n < m1; ++n)
-        for (std::size_t f = 0; f < F; ++f) {
-          const T* ap = a_.data() + (n * F + f) * Ho * Wo;
-          const T* dap = da.data() + (n * F + f) * Ho * Wo;
-          T* dzp = dz + f * ld + (n - m0) * span;
-          for (std::size_t oh = 0; oh < Ho; ++oh) {
-            for (std::size_t ow = 0; ow < Wo; ++ow)
-              dzp[oh * Wd + ow] = dap[oh * Wo + ow] * derivative_from_output(act, ap[oh * Wo + ow]);
-            if (oh + 1 < Ho)
-              for (std::size_t ow = Wo; ow < Wd; ++ow) dzp[oh * Wd + ow] = T(0);
-          }
-        }
-    });
-  });
-}
-
-// The wide backward's blocks: for each block of images [m0, m1), fill_dz(m0, m1, dz) writes
-// dz (F, wide_block*span) in the thread's buffer; cols is rebuilt from the cached x, and
-//   db[f] += sum of row f of dz;  dW += dz · colsᵀ;  dx = col2im_wide(Wᵀ · dz)
 // The blocks of a chunk add up in a fixed order, the same for any number of threads.
 template <class T>
-template <class FillDz>
-void Conv2D<T>::wide_gradients(const ConvGeometry& g, const FillDz& fill_dz) {
-  const std::size_t F = F_, CKK = g.patch_size(), span = wide_span(g);
-  const std::size_t ld = wide_block * span, image = g_.C * g_.H * g_.Wd;
+void Conv2D<T>::backward_wide(const Tensor<T>& da) {
+  const std::size_t F = F_, CKK = g_.patch_size(), Ho = g_.Ho, Wo = g_.Wo, Wd = g_.Wd;
+  const std::size_t span = wide_span(g_), ld = wide_block * span, image = g_.C * g_.H * Wd;
   resize_if_needed(dz_, {thread_count(), F, ld});
   if (this->input_gradient_) resize_if_needed(dcols_, {thread_count(), CKK, ld});
   parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {
@@ -899,8 +867,22 @@ void Conv2D<T>::wide_gradients(const ConvGeometry& g, const FillDz& fill_dz) {
     for (std::size_t m0 = n0; m0 < n1; m0 += wide_block) {  // images [m0, m1)
       const std::size_t m1 = std::min(n1, m0 + wide_block), width = (m1 - m0) * span;
       for (std::size_t n = m0; n < m1; ++n)
-        im2col_wide(x_.data() + n * image, g, cols + (n - m0) * span, ld);
-      fill_dz(m0, m1, dz);
+        im2col_wide(x_.data() + n * image, g_, cols + (n - m0) * span, ld);
+      // a = f(z)  =>  dz = da ⊙ f'(z), 0 where ow >= Wo
+      for_activation(act_, [&](Activation act) {
+        for (std::size_t n = m0; n < m1; ++n)
+          for (std::size_t f = 0; f < F; ++f) {
+            const T* ap = a_.data() + (n * F + f) * Ho * Wo;
+            const T* dap = da.data() + (n * F + f) * Ho * Wo;
+            T* dzp = dz + f * ld + (n - m0) * span;
+            for (std::size_t oh = 0; oh < Ho; ++oh) {
+              for (std::size_t ow = 0; ow < Wo; ++ow)
+                dzp[oh * Wd + ow] = dap[oh * Wo + ow] * derivative_from_output(act, ap[oh * Wo + ow]);
+              if (oh + 1 < Ho)
+                for (std::size_t ow = Wo; ow < Wd; ++ow) dzp[oh * Wd + ow] = T(0);
+            }
+          }
+      });
       // db[f] = sum of row f of dz;  dW = dz · colsᵀ, the chunk's first block overwriting
       for (std::size_t f = 0; f < F; ++f) db_parts_(t, f) += sum(dz + f * ld, width);
       gemm(false, true, F, CKK, width, T(1), dz, ld, cols, ld, T(m0 == n0 ? 0 : 1),
@@ -911,7 +893,7 @@ void Conv2D<T>::wide_gradients(const ConvGeometry& g, const FillDz& fill_dz) {
       gemm(true, false, CKK, width, F, T(1), W.data(), CKK, dz, ld, T(0), dcols, ld);
       std::fill(dx_.data() + m0 * image, dx_.data() + m1 * image, T(0));
       for (std::size_t n = m0; n < m1; ++n)
-        col2im_wide(dcols + (n - m0) * span, g, ld, dx_.data() + n * image);
+        col2im_wide(dcols + (n - m0) * span, g_, ld, dx_.data() + n * image);
     }
   });
 }

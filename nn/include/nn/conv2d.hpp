@@ -271,12 +271,8 @@ class Conv2D : public Layer<T> {
   // finish(m0, m1, z): the block of images [m0, m1) after z = W · im2col_wide(x)
   template <class Finish>
   void wide_blocks(const Tensor<T>& x, const ConvGeometry& g, bool cache_x, const Finish& finish);
-  // fill_dz(m0, m1, dz): writes the block's dz, from which dW, db and dx follow
-  template <class FillDz>
-  void wide_gradients(const ConvGeometry& g, const FillDz& fill_dz);
   ConvGeometry pooled_region() const;  // g_ with the outputs the pool reads, (2 Hp, 2 Wp)
   const Tensor<T>& forward_pooled_wide(const Tensor<T>& x);
-  void backward_pooled_wide(const Tensor<T>& dy);
   // The fused wide pair's backward over the pool's maxima alone, see backward_maxima().
   void backward_maxima(const Tensor<T>& dy);
   Tensor<T> xh_;   // the input channels-last, (N, H*Wd, C)
