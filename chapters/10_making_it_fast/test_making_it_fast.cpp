@@ -238,24 +238,33 @@ TEST_CASE("a convolution fused with its max pool, worked by hand") {
 }
 
 TEST_CASE("a convolution fused with its max pool agrees with the two apart") {
-  nn::Generator rng1(21), rng2(21);
-  nn::Conv2D<float> fused(6, 3, Activation::relu), conv(6, 3, Activation::relu);
-  nn::MaxPool2D<float> pool(2);
-  fused.build({1, 9, 12}, rng1);                  // a 7x10 output: the last row is dropped
-  pool.build(conv.build({1, 9, 12}, rng2), rng2);  // the same W as fused
-  fused.b = nn::test::random_tensor<float>({6}, 22, 0.1);
-  conv.b = fused.b;
-  const Tensor<float> x = nn::test::random_tensor<float>({11, 1, 9, 12}, 23);  // 11: a short chunk
-  const Tensor<float> dy = nn::test::random_tensor<float>({11, 6, 3, 5}, 24);
-  // y and dx are the same bits. dW and db are the same sums, but the fused pair skips the
-  // conv's last row, which the pool never reads: its dz (0) is left out, which can move
-  // the other terms to other partial sums, so they agree to rounding.
-  for (int step = 0; step < 2; ++step) {  // the second step reuses every buffer
-    CHECK(fused.forward_pooled(x) == pool.forward(conv.forward(x)));  // exact equality
-    CHECK(fused.backward_pooled(dy) == conv.backward(pool.backward(dy)));  // dx
-    CHECK(relative_difference(fused.dW, conv.dW) < 1e-6);
-    CHECK(relative_difference(fused.db, conv.db) < 1e-6);
+  // Kernels of 3 (the capstone's: each window row copied as one run) and 2 (number by number)
+  for (const std::size_t K : {3, 2}) {
+    CAPTURE(K);
+    nn::Generator rng1(21), rng2(21);
+    nn::Conv2D<float> fused(6, K, Activation::relu), conv(6, K, Activation::relu);
+    nn::MaxPool2D<float> pool(2);
+    fused.build({1, 9, 12}, rng1);                  // K = 3: a 7x10 output, the last row dropped
+    pool.build(conv.build({1, 9, 12}, rng2), rng2);  // the same W as fused
+    fused.b = nn::test::random_tensor<float>({6}, 22, 0.1);
+    conv.b = fused.b;
+    const Tensor<float> x = nn::test::random_tensor<float>({11, 1, 9, 12}, 23);  // a short chunk
+    const Tensor<float> dy = nn::test::random_tensor<float>({11, 6, (10 - K) / 2, (13 - K) / 2}, 24);
+    // y is the same bits. dx, dW and db are the same sums in another order: the fused pair
+    // sums over the maxima alone (patch rows), the pair apart over every position, so they
+    // agree to rounding.
+    for (int step = 0; step < 2; ++step) {  // the second step reuses every buffer
+      CHECK(fused.forward_pooled(x) == pool.forward(conv.forward(x)));  // exact equality
+      const Tensor<float> dx = fused.backward_pooled(dy);
+      CHECK(relative_difference(dx, conv.backward(pool.backward(dy))) < 1e-6);
+      CHECK(relative_difference(fused.dW, conv.dW) < 1e-6);
+      CHECK(relative_difference(fused.db, conv.db) < 1e-6);
+    }
   }
+  nn::Generator rng(21);
+  nn::Conv2D<float> fused(6, 3, Activation::relu);
+  fused.build({1, 9, 12}, rng);
+  const Tensor<float> x = nn::test::random_tensor<float>({11, 1, 9, 12}, 23);
   // Only the direct and the wide paths fuse, and only with a 2x2 pool of stride 2.
   CHECK_FALSE(fused.fuses_pool(3, 3));
   CHECK_FALSE(fused.fuses_pool(2, 1));

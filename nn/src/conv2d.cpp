@@ -568,40 +568,17 @@ const Tensor<T>& Conv2D<T>::forward_pooled(const Tensor<T>& x) {
   return y_;
 }
 
-// dy: (N, F, Hp, Wp) -> dx: (N, 1, H, Wd); adds to dW and db. Per image, max pooling's
-// backward sends dy[q] to its window's maximum, where a = f(z)  =>  dz = dy[q] f'(y[q]);
-// every other dz is 0, as backward after MaxPool2D::backward would find. So dz, in the wide
-// layout (F, span), is 0 but at the maxima; each filter's gradients follow from it
-// (direct_filter_gradients), and the maxima are set back to 0 for the next image. The wide
-// path's pair sums over the maxima alone (backward_maxima, below).
+// dy: (N, F, Hp, Wp) -> dx: (N, C, H, Wd); adds to dW and db. Max pooling's backward sends
+// dy[q] to its window's maximum, where a = f(z)  =>  dz = dy[q] f'(y[q]); every other dz is
+// 0, as backward after MaxPool2D::backward would find. So both paths sum over the maxima
+// alone: the direct path by patch rows (backward_patches), the wide path channel by channel
+// (backward_maxima).
 template <class T>
 const Tensor<T>& Conv2D<T>::backward_pooled(const Tensor<T>& dy) {
   this->check_grad(dy, y_);
   size_parts();
-  if (wide()) {
-    backward_maxima(dy);
-    add_parts();
-    return dx_;
-  }
-  const ConvGeometry used = pooled_region();
-  const std::size_t F = F_, KK = K_ * K_, span = wide_span(used), image = g_.H * g_.Wd;
-  const std::size_t pooled = F * pool_g_.out_pixels();  // pooled outputs per image
-  if (sparse_.size() != thread_count() * F * span)
-    sparse_ = xt::zeros<T>({thread_count(), F * span});  // zeros between images
-  direct_chunks([&](std::size_t n, std::size_t, T* acc, T* dx) {
-    T* dz = &sparse_(thread_index(), 0);
-    const std::uint32_t* at = argmax_.data() + n * pooled;
-    const T* yn = y_.data() + n * pooled;
-    const T* dyn = dy.data() + n * pooled;
-    for_activation(act_, [&](Activation act) {
-      for (std::size_t q = 0; q < pooled; ++q)
-        dz[at[q]] = dyn[q] * derivative_from_output(act, yn[q]);
-    });
-    for (std::size_t f = 0; f < F; ++f)
-      direct_filter_gradients(x_.data() + n * image, dz + f * span, used, W.data() + f * KK,
-                              acc + f * (KK + 1) * direct_lanes, dx);
-    for (std::size_t q = 0; q < pooled; ++q) dz[at[q]] = T(0);
-  });
+  if (wide()) backward_maxima(dy);
+  else backward_patches(dy);
   add_parts();
   return dx_;
 }
@@ -636,6 +613,133 @@ const Tensor<T>& Conv2D<T>::forward_pooled_wide(const Tensor<T>& x) {
 }
 
 // [conv-pool-fused]
+
+// [conv-pool-patches]
+// One image's patch rows, the transpose of its wide im2col matrix with a column of ones:
+//   rows[p, i*K + j] = x[p + i*Wd + j],   rows[p, K*K] = 1,   rows[p, e] = 0 after,   p < span
+// Row p holds everything output p's sum reads, so z[f, p] = rows[p, :] · (W[f, :], b[f], 0...).
+// With K known at compile time (KC = K), each of the window's K rows is one copy of K + 1
+// numbers, whose last is overwritten by the next copy (and the last copy's by the 1): one
+// vector load and store each. Such a copy reads one number past the window, so the last
+// positions, whose window ends the image, are copied number by number.
+template <std::size_t KC, class T>
+void patch_rows(const T* x, std::size_t H, std::size_t Wd, std::size_t K, std::size_t span,
+                std::size_t R, T* rows) {
+  const std::size_t KK = K * K, whole = KC == K ? std::min(span, H * Wd - (K - 1) * Wd - K) : 0;
+  for (std::size_t p = 0; p < span; ++p) {
+    T* row = rows + p * R;
+    if (p < whole)
+      for (std::size_t i = 0; i < KC; ++i)
+        std::copy_n(x + p + i * Wd, KC + 1, row + i * KC);  // row[i*K + j] = x[p + i*Wd + j]
+    else
+      for (std::size_t i = 0; i < K; ++i)
+        for (std::size_t j = 0; j < K; ++j) row[i * K + j] = x[p + i * Wd + j];
+    row[KK] = T(1);
+    for (std::size_t e = KK + 1; e < R; ++e) row[e] = T(0);
+  }
+}
+
+// Each maximum of one image's F planes, filter by filter (k = f*pooled + q):
+//   v[k] = dy[k] f'(y[k]),   p[k] = at[k] - f*span   (its position in filter f's plane)
+template <class T>
+void maxima_values(const T* dy, const T* y, const std::uint32_t* at, std::size_t F,
+                   std::size_t pooled, std::size_t span, Activation act, T* v, std::size_t* p) {
+  for_activation(act, [&](Activation act) {
+    for (std::size_t f = 0; f < F; ++f)
+      for (std::size_t k = f * pooled; k < (f + 1) * pooled; ++k) {
+        v[k] = dy[k] * derivative_from_output(act, y[k]);
+        p[k] = at[k] - f * span;
+      }
+  });
+}
+
+// FB filters side by side, L columns of the patch rows, summed over each filter's maxima:
+//   acc[e, l] += sum over q < count of v[e*count + q] rows[p[e*count + q], l]
+// One vector multiply-add per maximum; FB filters give FB independent chains of them.
+// `omp simd` asks for vectors along the row: left alone, GCC vectorises along q instead,
+// gathering one number from each of 8 rows, and runs three times slower.
+template <std::size_t FB, std::size_t L, class T>
+void patch_sums(const T* rows, std::size_t R, const T* v, const std::size_t* p,
+                std::size_t count, T* acc) {
+  T part[FB][L] = {};
+  for (std::size_t q = 0; q < count; ++q)
+    for (std::size_t e = 0; e < FB; ++e) {
+      const T ve = v[e * count + q];
+      const T* row = rows + p[e * count + q] * R;
+#pragma omp simd
+      for (std::size_t l = 0; l < L; ++l) part[e][l] += ve * row[l];
+    }
+  for (std::size_t e = 0; e < FB; ++e)
+    for (std::size_t l = 0; l < L; ++l) acc[e * R + l] += part[e][l];
+}
+
+// The backward of the direct path's fused pair over the maxima alone. With v = dy f'(y) at
+// the maximum of each window, at wide position p of filter f's plane (argmax_ = f*span + p):
+//   z[f, p] = rows[p, :] · (W[f, :], b[f])
+//                =>  (dW[f, :], db[f]) = sum over f's maxima of v rows[p, :]
+//                =>  drows[p, :] += v W[f, :]           (every other dz is 0)
+//   rows[p, e] = x[p + tap[e]]  =>  dx[p + tap[e]] += drows[p, e]       (col2im)
+// The patch rows are R = 16 numbers (a multiple of patch_lanes), so each maximum's share is
+// one multiply-add of vectors, where the wide rows of direct_filter_gradients would sweep
+// every position of every plane, three quarters of them with dz = 0.
+template <class T>
+void Conv2D<T>::backward_patches(const Tensor<T>& dy) {
+  constexpr std::size_t L = patch_lanes, FB = direct_filters;
+  const ConvGeometry used = pooled_region();
+  const std::size_t F = F_, K = K_, KK = K * K, Wd = g_.Wd, span = wide_span(used);
+  const std::size_t R = (KK + 1 + L - 1) / L * L, image = g_.H * Wd;
+  const std::size_t pooled = pool_g_.out_pixels(), threads = thread_count();
+  resize_if_needed(rows_, {threads, span * R});
+  resize_if_needed(dWt_, {threads, F * R});
+  if (this->input_gradient_) resize_if_needed(dxh_, {threads, span * R});
+  maxima_v_.resize(threads * F * pooled);
+  maxima_at_.resize(threads * F * pooled);
+  parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {
+    const std::size_t id = thread_index();
+    T* rows = &rows_(id, 0);
+    T* acc = &dWt_(id, 0);  // (F, R): dW[f, :], then db[f], then zeros
+    T* v = maxima_v_.data() + id * F * pooled;
+    std::size_t* p = maxima_at_.data() + id * F * pooled;
+    std::fill(acc, acc + F * R, T(0));
+    for (std::size_t n = n0; n < n1; ++n) {
+      const std::size_t q0 = n * F * pooled;  // image n's pooled outputs, filter by filter
+      maxima_values(dy.data() + q0, y_.data() + q0, argmax_.data() + q0, F, pooled, span, act_,
+                    v, p);
+      const T* xn = x_.data() + n * image;
+      if (K == 3) patch_rows<3>(xn, g_.H, Wd, K, span, R, rows);  // the usual kernel size
+      else patch_rows<0>(xn, g_.H, Wd, K, span, R, rows);
+      for (std::size_t f = 0, fb = 0; f < F; f += fb) {
+        fb = F - f < FB ? 1 : FB;  // filters in this group
+        for (std::size_t l0 = 0; l0 < R; l0 += L) {
+          const std::size_t k = f * pooled;
+          if (fb == FB) patch_sums<FB, L>(rows + l0, R, v + k, p + k, pooled, acc + f * R + l0);
+          else patch_sums<1, L>(rows + l0, R, v + k, p + k, pooled, acc + f * R + l0);
+        }
+      }
+      if (!this->input_gradient_) continue;
+      T* drows = &dxh_(id, 0);
+      std::fill(drows, drows + span * R, T(0));
+      for (std::size_t f = 0; f < F; ++f) {
+        const T* Wf = W.data() + f * KK;
+        for (std::size_t q = 0; q < pooled; ++q) {
+          const T vq = v[f * pooled + q];
+          T* row = drows + p[f * pooled + q] * R;
+          for (std::size_t e = 0; e < KK; ++e) row[e] += vq * Wf[e];  // vectorised
+        }
+      }
+      T* dx = dx_.data() + n * image;
+      std::fill(dx, dx + image, T(0));
+      for (std::size_t pos = 0; pos < span; ++pos)
+        for (std::size_t i = 0; i < K; ++i)
+          for (std::size_t j = 0; j < K; ++j) dx[pos + i * Wd + j] += drows[pos * R + i * K + j];
+    }
+    for (std::size_t f = 0; f < F; ++f) {  // the chunk's share
+      for (std::size_t e = 0; e < KK; ++e) dW_parts_(t, f, e) = acc[f * R + e];
+      db_parts_(t, f) = acc[f * R + KK];
+    }
+  });
+}
+// [conv-pool-patches]
 
 // [conv-pool-maxima]
 // G kernel taps of one filter, L channels from c0, summed over the filter's maxima k:

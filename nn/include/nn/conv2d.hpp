@@ -261,8 +261,9 @@ class Conv2D : public Layer<T> {
   ConvGeometry pool_g_;                // the pool's sizes: (F, Ho, Wo) -> (F, Hp, Wp)
   Tensor<T> y_;                        // pooled output, (N, F, Hp, Wp)
   std::vector<std::uint32_t> argmax_;  // per pooled output, its maximum's index in (F, span)
-  // per thread, one image's dz in wide planes, 0 but at the maxima: (threads, F*span)
-  Tensor<T> sparse_;
+  // The direct pair's backward over the maxima alone, see backward_patches().
+  void backward_patches(const Tensor<T>& dy);
+  Tensor<T> rows_;  // per thread, one image's patch rows, (span, R)
 
   // Wide im2col (stride 1, 'valid'), see wide(): cols_, z_, dz_ and dcols_ are one
   // (rows, wide_block * wide_span(g_)) block per thread, and x_ caches the input.
@@ -277,8 +278,8 @@ class Conv2D : public Layer<T> {
   void backward_maxima(const Tensor<T>& dy);
   Tensor<T> xh_;   // the input channels-last, (N, H*Wd, C)
   Tensor<T> Wt_;   // W as (F, K*K, C)
-  Tensor<T> dWt_;  // per thread, one chunk's dW as (F, K*K, C)
-  Tensor<T> dxh_;  // per thread, one image's dx channels-last, (H*Wd, C)
+  Tensor<T> dWt_;  // per thread, one chunk's dW as (F, K*K, C); direct: (dW, db) as (F, R)
+  Tensor<T> dxh_;  // per thread, one image's dx channels-last, (H*Wd, C); direct: (span, R)
   // per thread: v = dy f'(y) of each maximum, listed by filter; and sorted by position
   std::vector<T> maxima_v_, sorted_v_;
   std::vector<std::size_t> maxima_at_, sorted_w_, starts_;  // their places in xh_ and Wt_; buckets
@@ -336,6 +337,11 @@ inline constexpr std::size_t direct_filters = 4;
 /// @brief How many partial sums `nn::conv_direct_backward` keeps per gradient entry.
 /// @ingroup ch10
 inline constexpr std::size_t direct_lanes = 16;
+
+/// @brief Numbers per block of a patch row in the direct pair's backward (`Conv2D::backward_pooled`):
+/// a 3x3 kernel's 9 taps and the bias's 1 fit in one block of 16.
+/// @ingroup ch10
+inline constexpr std::size_t patch_lanes = 16;
 
 /**
  * @brief A single-channel convolution of one image, summed directly, without im2col.
