@@ -183,6 +183,103 @@ TEST_CASE("the wide convolution gives the same bits with one thread and with two
 }
 // [wide-conv-test]
 
+// [channels-last-test]
+TEST_CASE("channels-last im2col, worked by hand, and its adjoint") {
+  // x: 2 channels of 3x3, channel 0 = 1..9 and channel 1 = 10..90, row by row. A 2x2
+  // kernel has a 2x2 output; channels-last, xh[h, w, :] = (x[0,h,w], x[1,h,w]).
+  const nn::ConvGeometry g = nn::conv_geometry(2, 3, 3, 2, 1, nn::Padding::valid);
+  const std::vector<double> xh = {1, 10, 2, 20, 3, 30,  4, 40, 5, 50, 6, 60,  7, 70, 8, 80, 9, 90};
+  std::vector<double> cols(4 * 8);
+  nn::im2col_channels_last(xh.data(), g, cols.data());
+  // row (oh, ow): kernel row i = 0 is xh[oh, ow..ow+1, :], then i = 1 is xh[oh+1, ow..ow+1, :]
+  CHECK(cols == std::vector<double>{1, 10, 2, 20, 4, 40, 5, 50,    // output (0, 0)
+                                    2, 20, 3, 30, 5, 50, 6, 60,    // output (0, 1)
+                                    4, 40, 5, 50, 7, 70, 8, 80,    // output (1, 0)
+                                    5, 50, 6, 60, 8, 80, 9, 90});  // output (1, 1)
+  // col2im_channels_last is its adjoint: <im2col(xh), d> = <xh, col2im(d)> for any d
+  const Tensor<double> d = nn::test::random_tensor({4 * 8}, 40);
+  std::vector<double> dxh(xh.size(), 0.0);
+  nn::col2im_channels_last(d.data(), g, dxh.data());
+  double lhs = 0, rhs = 0;
+  for (std::size_t k = 0; k < cols.size(); ++k) lhs += cols[k] * d.data()[k];
+  for (std::size_t k = 0; k < xh.size(); ++k) rhs += xh[k] * dxh[k];
+  CHECK(lhs == doctest::Approx(rhs).epsilon(1e-12));
+}
+
+TEST_CASE("channels-last im2col agrees with im2col + GEMM") {
+  // The capstone's third convolution in small: a 3x3 kernel on a 5x6 input, whose wide rows
+  // would wrap 4 of their 16 columns. 30 images: chunks of 24 (at least 256 rows of 12
+  // output pixels, in steps of 8 images) and 6.
+  nn::Generator rng(41);
+  nn::Conv2D<float> fast(5, 3, Activation::relu), plain(5, 3, Activation::relu);
+  fast.build({6, 5, 6}, rng);
+  plain.build({6, 5, 6}, rng);
+  plain.set_channels_last(false);
+  plain.set_wide(false);
+  plain.W = fast.W;
+  plain.b = nn::test::random_tensor<float>({5}, 42, 0.1);
+  fast.b = plain.b;
+  CHECK(fast.channels_last());
+  CHECK_FALSE(fast.wide());
+  CHECK_FALSE(plain.channels_last());
+  // a larger input, whose rows wrap less, stays wide; 'same' padding or a stride, plain
+  nn::Conv2D<float> large(5, 3, Activation::relu), padded(5, 3, Activation::relu, 1, nn::Padding::same);
+  large.build({6, 13, 13}, rng);
+  padded.build({6, 5, 6}, rng);
+  CHECK(large.wide());
+  CHECK_FALSE(large.channels_last());
+  CHECK_FALSE(padded.channels_last());
+
+  const Tensor<float> x = nn::test::random_tensor<float>({30, 6, 5, 6}, 43);
+  const Tensor<float> da = nn::test::random_tensor<float>({30, 5, 3, 4}, 44);
+  for (int step = 0; step < 2; ++step) {  // the second step reuses every buffer
+    CHECK(relative_difference(fast.forward(x), plain.forward(x)) < 1e-6);
+    CHECK(relative_difference(fast.backward(da), plain.backward(da)) < 1e-6);  // dx
+    CHECK(relative_difference(fast.dW, plain.dW) < 1e-5);
+    CHECK(relative_difference(fast.db, plain.db) < 1e-5);
+  }
+}
+
+TEST_CASE("the channels-last convolution's gradients agree with central differences") {
+  nn::Generator rng(45);
+  nn::Conv2D<double> conv(3, 3, Activation::tanh);
+  conv.build({2, 4, 5}, rng);
+  REQUIRE(conv.channels_last());
+  const Tensor<double> x = nn::test::random_tensor({2, 2, 4, 5}, 46);
+  const nn::GradCheckResult r = nn::gradcheck_layer(conv, x);
+  CHECK(r.max_rel_error < 1e-7);
+}
+
+TEST_CASE("the channels-last convolution gives the same bits with one thread and with two") {
+  // 40 images in chunks of 32 (a 3x3 output) and 8: one chunk per thread, unequal
+  nn::Generator rng1(47), rng2(47);
+  nn::Conv2D<float> one(4, 3, Activation::relu), two(4, 3, Activation::relu);
+  one.build({5, 5, 5}, rng1);
+  two.build({5, 5, 5}, rng2);
+  REQUIRE(one.channels_last());
+  const Tensor<float> x = nn::test::random_tensor<float>({40, 5, 5, 5}, 48);
+  const Tensor<float> da = nn::test::random_tensor<float>({40, 4, 3, 3}, 49);
+  const int threads_before = static_cast<int>(nn::thread_count());
+  const auto step = [&](nn::Conv2D<float>& conv, int threads) {
+#ifdef _OPENMP
+    omp_set_num_threads(threads);
+#endif
+    const Tensor<float> a = conv.forward(x);
+    const Tensor<float> dx = conv.backward(da);
+    return std::make_pair(a, dx);
+  };
+  const auto [a1, dx1] = step(one, 1);
+  const auto [a2, dx2] = step(two, 2);
+#ifdef _OPENMP
+  omp_set_num_threads(threads_before);
+#endif
+  CHECK(a1 == a2);  // exact equality, not "close"
+  CHECK(dx1 == dx2);
+  CHECK(one.dW == two.dW);
+  CHECK(one.db == two.db);
+}
+// [channels-last-test]
+
 // [maxpool-2x2-test]
 TEST_CASE("the vectorised 2x2 max pool agrees with the general loop, ties included") {
   // Values on a coarse grid (multiples of 0.25 in [-1, 1]) make ties frequent: the first

@@ -351,6 +351,7 @@ const Tensor<T>& Conv2D<T>::forward(const Tensor<T>& x) {
   check_shape(this->name(), "b", b, {F_});
   N_ = x.shape(0);
   if (direct()) return forward_direct(x);
+  if (channels_last()) return forward_channels_last(x);
   if (wide()) return forward_wide(x);
   // HoWo: the Ho*Wo positions of one output map; NHoWo: those of the whole batch.
   const std::size_t F = F_, CKK = g_.patch_size(), HoWo = g_.out_pixels(), NHoWo = N_ * HoWo;
@@ -393,12 +394,13 @@ const Tensor<T>& Conv2D<T>::backward(const Tensor<T>& da) {
   this->check_grad(da, a_);
   const std::size_t F = F_, CKK = g_.patch_size(), HoWo = g_.out_pixels(), NHoWo = N_ * HoWo;
   size_parts();  // dW_parts_, db_parts_: one share per chunk of images; and dx
-  const bool plain = !direct() && !wide();
+  const bool plain = !direct() && !wide() && !channels_last();
   if (plain) resize_if_needed(dz_, {F, NHoWo});
   if (plain && this->input_gradient_) resize_if_needed(dcols_, {CKK, NHoWo});
 
   // Each chunk of images [n0, n1) computes its own share t of dW and db.
   if (direct()) backward_direct(da);
+  else if (channels_last()) backward_channels_last(da);
   else if (wide()) backward_wide(da);
   else parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {
     const std::size_t cols = (n1 - n0) * HoWo;  // this slice's columns start at n0*HoWo
@@ -435,8 +437,15 @@ const Tensor<T>& Conv2D<T>::backward(const Tensor<T>& da) {
 }
 
 template <class T>
+std::size_t Conv2D<T>::chunk_images() const {
+  if (!channels_last()) return batch_chunk;
+  const std::size_t rows = batch_chunk * g_.out_pixels();  // of batch_chunk images
+  return batch_chunk * ((channels_last_rows + rows - 1) / rows);
+}
+
+template <class T>
 void Conv2D<T>::size_parts() {
-  const std::size_t chunks = (N_ + batch_chunk - 1) / batch_chunk;
+  const std::size_t chunks = (N_ + chunk_images() - 1) / chunk_images();
   resize_if_needed(dW_parts_, {chunks, F_, g_.patch_size()});
   resize_if_needed(db_parts_, {chunks, F_});
   if (this->input_gradient_) resize_batch_if_needed(dx_, N_, this->in_shape_);
@@ -898,7 +907,7 @@ void Conv2D<T>::backward_maxima(const Tensor<T>& dy) {
 // [conv-wide-forward]
 template <class T>
 bool Conv2D<T>::wide() const {
-  return allow_wide_ && !direct() && g_.S == 1 && g_.Ho + g_.K - 1 == g_.H &&
+  return allow_wide_ && !direct() && !channels_last() && g_.S == 1 && g_.Ho + g_.K - 1 == g_.H &&
          g_.Wo + g_.K - 1 == g_.Wd;  // 'valid': no padding at all
 }
 
@@ -1004,6 +1013,137 @@ void Conv2D<T>::backward_wide(const Tensor<T>& da) {
 // [conv-wide-backward]
 // [conv-wide-layer]
 
+// [conv-channels-last]
+// xh: (H, Wd, C) -> cols: (Ho*Wo, K*K*C); row oh*Wo + ow holds, for each kernel row i,
+// the K*C numbers xh[oh + i, ow .. ow + K - 1, :], one run in channels-last memory.
+template <class T>
+void im2col_channels_last(const T* xh, const ConvGeometry& g, T* cols) {
+  const std::size_t C = g.C, K = g.K, Wd = g.Wd, run = K * C;
+  for (std::size_t oh = 0; oh < g.Ho; ++oh)
+    for (std::size_t ow = 0; ow < g.Wo; ++ow) {
+      T* row = cols + (oh * g.Wo + ow) * K * run;
+      for (std::size_t i = 0; i < K; ++i)
+        std::copy_n(xh + ((oh + i) * Wd + ow) * C, run, row + i * run);
+    }
+}
+
+// cols = im2col_channels_last(xh)  =>  dxh[oh + i, ow + j, c] += dcols[oh*Wo + ow, (i*K + j)*C + c]
+template <class T>
+void col2im_channels_last(const T* dcols, const ConvGeometry& g, T* dxh) {
+  const std::size_t C = g.C, K = g.K, Wd = g.Wd, run = K * C;
+  for (std::size_t oh = 0; oh < g.Ho; ++oh)
+    for (std::size_t ow = 0; ow < g.Wo; ++ow) {
+      const T* row = dcols + (oh * g.Wo + ow) * K * run;
+      for (std::size_t i = 0; i < K; ++i) {
+        T* dst = dxh + ((oh + i) * Wd + ow) * C;
+        for (std::size_t l = 0; l < run; ++l) dst[l] += row[i * run + l];  // vectorised
+      }
+    }
+}
+
+// Stride 1, 'valid', and wide rows that would wrap a quarter or more of their columns:
+// (Ho - 1)(Wd - Wo) wrapped among the span = (Ho - 1) Wd + Wo columns of an image.
+template <class T>
+bool Conv2D<T>::channels_last() const {
+  const bool valid1 = g_.S == 1 && g_.Ho + g_.K - 1 == g_.H && g_.Wo + g_.K - 1 == g_.Wd;
+  return allow_channels_last_ && !direct() && valid1 &&
+         4 * (g_.Ho - 1) * (g_.Wd - g_.Wo) >= wide_span(g_);
+}
+
+// x: (N, C, H, Wd) -> a: (N, F, Ho, Wo), the whole batch's patches as rows:
+//   cols = im2col_channels_last(x as (N, H, Wd, C)): (N*Ho*Wo, K*K*C)
+//   z = cols · Wtᵀ: (N*Ho*Wo, F),   Wt = W as (F, K*K, C);   a[n, f, p] = f(z[n*Ho*Wo + p, f] + b[f])
+// in chunks of chunk_images() images, one product each.
+template <class T>
+const Tensor<T>& Conv2D<T>::forward_channels_last(const Tensor<T>& x) {
+  const std::size_t F = F_, C = g_.C, KK = K_ * K_, CKK = g_.patch_size();
+  const std::size_t HoWo = g_.out_pixels(), plane = g_.H * g_.Wd;
+  resize_if_needed(cols_, {N_ * HoWo, CKK});
+  resize_if_needed(z_, {N_ * HoWo, F});
+  resize_if_needed(a_, {N_, F, g_.Ho, g_.Wo});
+  resize_if_needed(xh_, {thread_count(), plane * C});
+  resize_if_needed(Wt_, {F, KK, C});  // one tap's C weights contiguous, like a patch's
+  for (std::size_t f = 0; f < F; ++f)
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t e = 0; e < KK; ++e) Wt_(f, e, c) = W.data()[(f * C + c) * KK + e];
+  parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t) {
+    T* xh = &xh_(thread_index(), 0);
+    for (std::size_t n = n0; n < n1; ++n) {
+      const T* xn = x.data() + n * C * plane;  // xh[pixel, c] = x[n, c, pixel]
+      for (std::size_t k = 0; k < plane; ++k)
+        for (std::size_t c = 0; c < C; ++c) xh[k * C + c] = xn[c * plane + k];
+      im2col_channels_last(xh, g_, &cols_(n * HoWo, 0));
+    }
+    gemm(false, true, (n1 - n0) * HoWo, F, CKK, T(1), &cols_(n0 * HoWo, 0), CKK, Wt_.data(), CKK,
+         T(0), &z_(n0 * HoWo, 0), F);
+    for_activation(act_, [&](Activation act) {
+      for (std::size_t n = n0; n < n1; ++n)
+        for (std::size_t f = 0; f < F; ++f) {
+          const T* zp = z_.data() + n * HoWo * F + f;  // z[n*HoWo + p, f] = zp[p*F]
+          T* ap = a_.data() + (n * F + f) * HoWo;
+          const T bf = b(f);
+          for (std::size_t p = 0; p < HoWo; ++p) ap[p] = activate(act, zp[p * F] + bf);
+        }
+    });
+  }, chunk_images());
+  return a_;
+}
+
+// da: (N, F, Ho, Wo) -> dx; each chunk's share of dW and db, as backward computes them:
+//   a = f(z)           =>  dz = da ⊙ f'(z), as rows (N*Ho*Wo, F) like z
+//   z = cols · Wtᵀ + b  =>  db[f] = sum of column f of dz;   dWt = dzᵀ · cols;   dcols = dz · Wt
+//   cols = im2col_channels_last(xh)  =>  dxh = col2im_channels_last(dcols), then dx from dxh
+template <class T>
+void Conv2D<T>::backward_channels_last(const Tensor<T>& da) {
+  const std::size_t F = F_, C = g_.C, KK = K_ * K_, CKK = g_.patch_size();
+  const std::size_t HoWo = g_.out_pixels(), plane = g_.H * g_.Wd, chunk = chunk_images();
+  resize_if_needed(dz_, {N_ * HoWo, F});
+  resize_if_needed(dWt_, {thread_count(), F * CKK});
+  if (this->input_gradient_) {
+    resize_if_needed(dcols_, {thread_count(), chunk * HoWo * CKK});
+    resize_if_needed(dxh_, {thread_count(), plane * C});
+  }
+  parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t t) {
+    const std::size_t rows = (n1 - n0) * HoWo, r0 = n0 * HoWo;  // this chunk's rows
+    T* dz = &dz_(r0, 0);
+    for_activation(act_, [&](Activation act) {
+      for (std::size_t n = n0; n < n1; ++n)
+        for (std::size_t f = 0; f < F; ++f) {
+          const T* ap = a_.data() + (n * F + f) * HoWo;
+          const T* dap = da.data() + (n * F + f) * HoWo;
+          T* dzp = dz + (n - n0) * HoWo * F + f;  // dz[n*HoWo + p, f] = dzp[p*F]
+          for (std::size_t p = 0; p < HoWo; ++p)
+            dzp[p * F] = dap[p] * derivative_from_output(act, ap[p]);
+        }
+    });
+    T* db = &db_parts_(t, 0);
+    std::fill(db, db + F, T(0));
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t f = 0; f < F; ++f) db[f] += dz[r * F + f];  // vectorised across f
+    T* dWt = &dWt_(thread_index(), 0);  // (F, K*K, C), then the share as (F, C, K, K)
+    gemm(true, false, F, CKK, rows, T(1), dz, F, &cols_(r0, 0), CKK, T(0), dWt, CKK);
+    for (std::size_t f = 0; f < F; ++f)
+      for (std::size_t c = 0; c < C; ++c)
+        for (std::size_t e = 0; e < KK; ++e) dW_parts_(t, f, c * KK + e) = dWt[(f * KK + e) * C + c];
+    if (!this->input_gradient_) return;
+    T* dcols = &dcols_(thread_index(), 0);
+    gemm(false, false, rows, CKK, F, T(1), dz, F, Wt_.data(), CKK, T(0), dcols, CKK);
+    T* dxh = &dxh_(thread_index(), 0);
+    for (std::size_t n = n0; n < n1; ++n) {
+      std::fill(dxh, dxh + plane * C, T(0));
+      col2im_channels_last(dcols + (n - n0) * HoWo * CKK, g_, dxh);
+      T* dxn = dx_.data() + n * C * plane;  // dx[n, c, pixel] = dxh[pixel, c]
+      for (std::size_t c = 0; c < C; ++c)
+        for (std::size_t k = 0; k < plane; ++k) dxn[c * plane + k] = dxh[k * C + c];
+    }
+  }, chunk);
+}
+// [conv-channels-last]
+
+template void im2col_channels_last(const float*, const ConvGeometry&, float*);
+template void im2col_channels_last(const double*, const ConvGeometry&, double*);
+template void col2im_channels_last(const float*, const ConvGeometry&, float*);
+template void col2im_channels_last(const double*, const ConvGeometry&, double*);
 template void im2col_wide(const float*, const ConvGeometry&, float*, std::size_t);
 template void im2col_wide(const double*, const ConvGeometry&, double*, std::size_t);
 template void col2im_wide(const float*, const ConvGeometry&, std::size_t, float*);

@@ -191,6 +191,19 @@ class Conv2D : public Layer<T> {
   bool wide() const;
   /// @brief Allows (the default) or forbids wide im2col; plain im2col + GEMM is the reference.
   void set_wide(bool allowed) { allow_wide_ = allowed; }
+  /**
+   * @brief Whether forward and backward use channels-last im2col (`nn::im2col_channels_last`).
+   *
+   * A convolution with stride 1 and 'valid' padding whose wide rows would wrap a lot
+   * (a quarter or more of the wide columns, as for a 3x3 kernel on a 5x5 input) copies
+   * its input channels-last instead, so that a patch is \f$ K \f$ runs of
+   * \f$ K C \f$ numbers, and multiplies the whole batch's patches at once, in chunks of
+   * at least `channels_last_rows` rows. It replaces the wide path for such layers;
+   * `set_channels_last(false)` forbids it.
+   */
+  bool channels_last() const;
+  /// @brief Allows (the default) or forbids the channels-last path.
+  void set_channels_last(bool allowed) { allow_channels_last_ = allowed; }
 
   /**
    * @brief Whether a max pool of `pool x pool` windows with stride `stride` that follows
@@ -250,6 +263,8 @@ class Conv2D : public Layer<T> {
   Tensor<T> wide_;        // wide planes per chunk of images, (chunks, direct_filters*H*Wd)
 
   // Per-chunk shares of dW and db: sized by size_parts, added to dW and db by add_parts.
+  // chunk_images(): images per chunk, batch_chunk but on the channels-last path.
+  std::size_t chunk_images() const;
   void size_parts();
   void add_parts();
   // The direct path's backward, one chunk of images at a time: per_image(n, t, acc, dx)
@@ -285,7 +300,39 @@ class Conv2D : public Layer<T> {
   std::vector<std::size_t> maxima_at_, sorted_w_, starts_;  // their places in xh_ and Wt_; buckets
   std::vector<std::size_t> taps_;  // each kernel tap's offset in a plane
   bool allow_wide_ = true;
+
+  // Channels-last im2col (stride 1, 'valid'), see channels_last(): cols_ (N*Ho*Wo, K*K*C),
+  // z_ and dz_ (N*Ho*Wo, F) for the whole batch, Wt_ as W (F, K*K, C); xh_ and dxh_ one
+  // image channels-last per thread, dcols_ one chunk's rows per thread.
+  const Tensor<T>& forward_channels_last(const Tensor<T>& x);
+  void backward_channels_last(const Tensor<T>& da);
+  bool allow_channels_last_ = true;
 };
+
+/// @brief Rows (patches) per matrix product on the channels-last path, at least: a 3x3
+/// output takes chunks of 32 images, whose products have 288 rows.
+/// @ingroup ch10
+inline constexpr std::size_t channels_last_rows = 256;
+
+/**
+ * @brief One image's im2col matrix from its channels-last copy, one row per output pixel.
+ *
+ * \f[ \mathrm{cols}[o_h W_o + o_w,\; (i K + j) C + c] = x_h[o_h + i,\; o_w + j,\; c] \f]
+ * For each output pixel and kernel row \f$ i \f$, the \f$ K C \f$ numbers of
+ * \f$ j < K,\ c < C \f$ are one run of \f$ x_h \f$: \f$ K \f$ copies per row.
+ * Stride 1, 'valid' padding.
+ * @param xh `(H, Wd, C)`   @param g the layer's sizes   @param cols `(Ho*Wo, K*K*C)`
+ * @ingroup ch10
+ */
+template <class T>
+void im2col_channels_last(const T* xh, const ConvGeometry& g, T* cols);
+/**
+ * @brief The adjoint of `nn::im2col_channels_last`: adds each row's runs back into `dxh`.
+ * @param dcols `(Ho*Wo, K*K*C)`   @param g the layer's sizes   @param dxh `(H, Wd, C)`, added to
+ * @ingroup ch10
+ */
+template <class T>
+void col2im_channels_last(const T* dcols, const ConvGeometry& g, T* dxh);
 
 /// @brief Images per matrix product on the wide path: a block's im2col matrix stays in the cache.
 /// @ingroup ch10

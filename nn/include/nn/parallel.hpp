@@ -63,6 +63,9 @@ inline constexpr std::size_t batch_chunk = 8;
 /**
  * @brief Calls `body(begin, end, c)` for chunk `c` = images `[8c, min(8c + 8, N))`, the chunks shared out among the threads.
  *
+ * A layer whose matrix products want more images at a time passes its own `chunk`
+ * (a multiple of `batch_chunk`, fixed by its sizes, never by the thread count).
+ *
  * A chunk's work is the same whichever thread does it and however many there
  * are, so per-chunk partial sums (a convolution's `dW`) added in chunk order give
  * the same bits with 1 thread or 2: training is reproducible across thread counts.
@@ -70,11 +73,10 @@ inline constexpr std::size_t batch_chunk = 8;
  */
 // [parallel-chunks]
 template <class Body>
-void parallel_chunks(std::size_t N, const Body& body) {
-  const std::size_t chunks = (N + batch_chunk - 1) / batch_chunk;
+void parallel_chunks(std::size_t N, const Body& body, std::size_t chunk = batch_chunk) {
+  const std::size_t chunks = (N + chunk - 1) / chunk;
   parallel_slices(chunks, [&](std::size_t c0, std::size_t c1, std::size_t) {
-    for (std::size_t c = c0; c < c1; ++c)
-      body(c * batch_chunk, std::min(N, (c + 1) * batch_chunk), c);
+    for (std::size_t c = c0; c < c1; ++c) body(c * chunk, std::min(N, (c + 1) * chunk), c);
   });
 }
 // [parallel-chunks]
