@@ -648,18 +648,36 @@ void patch_rows(const T* x, std::size_t H, std::size_t Wd, std::size_t K, std::s
   }
 }
 
-// Each maximum of one image's F planes, filter by filter (k = f*pooled + q):
-//   v[k] = dy[k] f'(y[k]),   p[k] = at[k] - f*span   (its position in filter f's plane)
+// The maxima of one pooled plane, whose indices at[q] count from `first` (a filter's plane
+// in the wide planes (F, span)):
+//   v[q] = dy[q] f'(y[q]),   p[q] = (at[q] - first) * scale + shift,   q < count
+// p is where backward reads the maximum's input: its wide position (scale 1, shift 0), or
+// its pixel's first channel in a channels-last batch (scale C, shift: the image's start).
 template <class T>
-void maxima_values(const T* dy, const T* y, const std::uint32_t* at, std::size_t F,
-                   std::size_t pooled, std::size_t span, Activation act, T* v, std::size_t* p) {
+void maxima_values(const T* dy, const T* y, const std::uint32_t* at, std::size_t count,
+                   std::size_t first, std::size_t scale, std::size_t shift, Activation act, T* v,
+                   std::size_t* p) {
   for_activation(act, [&](Activation act) {
-    for (std::size_t f = 0; f < F; ++f)
-      for (std::size_t k = f * pooled; k < (f + 1) * pooled; ++k) {
-        v[k] = dy[k] * derivative_from_output(act, y[k]);
-        p[k] = at[k] - f * span;
-      }
+    for (std::size_t q = 0; q < count; ++q) {
+      v[q] = dy[q] * derivative_from_output(act, y[q]);
+      p[q] = (at[q] - first) * scale + shift;
+    }
   });
+}
+
+// W (F, C, K*K) -> Wt (F, K*K, C), one tap's C weights contiguous; and back, for dW
+template <class T>
+void taps_first(const T* W, std::size_t F, std::size_t C, std::size_t KK, T* Wt) {
+  for (std::size_t f = 0; f < F; ++f)
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t e = 0; e < KK; ++e) Wt[(f * KK + e) * C + c] = W[(f * C + c) * KK + e];
+}
+
+template <class T>
+void channels_first(const T* Wt, std::size_t F, std::size_t C, std::size_t KK, T* W) {
+  for (std::size_t f = 0; f < F; ++f)
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t e = 0; e < KK; ++e) W[(f * C + c) * KK + e] = Wt[(f * KK + e) * C + c];
 }
 
 // FB filters side by side, L columns of the patch rows, summed over each filter's maxima:
@@ -711,9 +729,11 @@ void Conv2D<T>::backward_patches(const Tensor<T>& dy) {
     std::size_t* p = maxima_at_.data() + id * F * pooled;
     std::fill(acc, acc + F * R, T(0));
     for (std::size_t n = n0; n < n1; ++n) {
-      const std::size_t q0 = n * F * pooled;  // image n's pooled outputs, filter by filter
-      maxima_values(dy.data() + q0, y_.data() + q0, argmax_.data() + q0, F, pooled, span, act_,
-                    v, p);
+      for (std::size_t f = 0; f < F; ++f) {  // image n's maxima, filter by filter
+        const std::size_t q = (n * F + f) * pooled;
+        maxima_values(dy.data() + q, y_.data() + q, argmax_.data() + q, pooled, f * span, 1, 0,
+                      act_, v + f * pooled, p + f * pooled);
+      }
       const T* xn = x_.data() + n * image;
       if (K == 3) patch_rows<3>(xn, g_.H, Wd, K, span, R, rows);  // the usual kernel size
       else patch_rows<0>(xn, g_.H, Wd, K, span, R, rows);
@@ -819,10 +839,8 @@ void Conv2D<T>::backward_maxima(const Tensor<T>& dy) {
   const std::size_t span = wide_span(used), plane = g_.H * Wd, pooled = pool_g_.out_pixels();
   const std::size_t per_chunk = batch_chunk * pooled;  // room for one filter's maxima in a chunk
   const std::size_t threads = thread_count(), lists = F * per_chunk;
-  resize_if_needed(Wt_, {F, KK, C});  // W as (F, K*K, C): one tap's C weights contiguous
-  for (std::size_t f = 0; f < F; ++f)
-    for (std::size_t c = 0; c < C; ++c)
-      for (std::size_t e = 0; e < KK; ++e) Wt_(f, e, c) = W.data()[(f * C + c) * KK + e];
+  resize_if_needed(Wt_, {F, KK, C});
+  taps_first(W.data(), F, C, KK, Wt_.data());
   resize_if_needed(dWt_, {threads, F * KK * C});
   resize_if_needed(dxh_, {threads, plane * C});
   maxima_v_.resize(threads * lists);
@@ -839,18 +857,14 @@ void Conv2D<T>::backward_maxima(const Tensor<T>& dy) {
     std::size_t* at = maxima_at_.data() + id * lists;  // xh index of each maximum's pixel
     T* acc = &dWt_(id, 0);
     std::fill(acc, acc + F * KK * C, T(0));
-    for_activation(act_, [&](Activation act) {  // v and place of every maximum; db
-      for (std::size_t f = 0; f < F; ++f) {
-        T db = 0;
-        for (std::size_t n = n0, k = f * per_chunk; n < n1; ++n)
-          for (std::size_t q = (n * F + f) * pooled; q < (n * F + f + 1) * pooled; ++q, ++k) {
-            v[k] = dy.data()[q] * derivative_from_output(act, y_.data()[q]);
-            at[k] = (n * plane + argmax_[q] - f * span) * C;
-            db += v[k];
-          }
-        db_parts_(t, f) = db;
+    for (std::size_t f = 0; f < F; ++f) {  // v and place of every maximum; db
+      for (std::size_t n = n0; n < n1; ++n) {
+        const std::size_t q = (n * F + f) * pooled, k = f * per_chunk + (n - n0) * pooled;
+        maxima_values(dy.data() + q, y_.data() + q, argmax_.data() + q, pooled, f * span, C,
+                      n * plane * C, act_, v + k, at + k);
       }
-    });
+      db_parts_(t, f) = sum(v + f * per_chunk, count);
+    }
     // dW as (F, K*K, C), then the chunk's share as (F, C, K, K)
     for (std::size_t f = 0; f < F; ++f)
       tap_channel_blocks(KK, C, [&](auto G, auto L, std::size_t c0, std::size_t t0) {
@@ -860,10 +874,7 @@ void Conv2D<T>::backward_maxima(const Tensor<T>& dy) {
                                                             at + f * per_chunk, count, off,
                                                             acc + (f * KK + t0) * C + c0, C);
       });
-    for (std::size_t f = 0; f < F; ++f)
-      for (std::size_t c = 0; c < C; ++c)
-        for (std::size_t e = 0; e < KK; ++e)
-          dW_parts_(t, f, c * KK + e) = acc[(f * KK + e) * C + c];
+    channels_first(acc, F, C, KK, &dW_parts_(t, 0, 0));
     if (!this->input_gradient_) return;
     // dx, image by image: a counting sort puts the maxima in order of position, then the
     // sums at each position run over the filters whose maximum is there
@@ -1063,9 +1074,7 @@ const Tensor<T>& Conv2D<T>::forward_channels_last(const Tensor<T>& x) {
   resize_if_needed(a_, {N_, F, g_.Ho, g_.Wo});
   resize_if_needed(xh_, {thread_count(), plane * C});
   resize_if_needed(Wt_, {F, KK, C});  // one tap's C weights contiguous, like a patch's
-  for (std::size_t f = 0; f < F; ++f)
-    for (std::size_t c = 0; c < C; ++c)
-      for (std::size_t e = 0; e < KK; ++e) Wt_(f, e, c) = W.data()[(f * C + c) * KK + e];
+  taps_first(W.data(), F, C, KK, Wt_.data());
   parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t) {
     T* xh = &xh_(thread_index(), 0);
     for (std::size_t n = n0; n < n1; ++n) {
@@ -1122,9 +1131,7 @@ void Conv2D<T>::backward_channels_last(const Tensor<T>& da) {
       for (std::size_t f = 0; f < F; ++f) db[f] += dz[r * F + f];  // vectorised across f
     T* dWt = &dWt_(thread_index(), 0);  // (F, K*K, C), then the share as (F, C, K, K)
     gemm(true, false, F, CKK, rows, T(1), dz, F, &cols_(r0, 0), CKK, T(0), dWt, CKK);
-    for (std::size_t f = 0; f < F; ++f)
-      for (std::size_t c = 0; c < C; ++c)
-        for (std::size_t e = 0; e < KK; ++e) dW_parts_(t, f, c * KK + e) = dWt[(f * KK + e) * C + c];
+    channels_first(dWt, F, C, KK, &dW_parts_(t, 0, 0));
     if (!this->input_gradient_) return;
     T* dcols = &dcols_(thread_index(), 0);
     gemm(false, false, rows, CKK, F, T(1), dz, F, Wt_.data(), CKK, T(0), dcols, CKK);
