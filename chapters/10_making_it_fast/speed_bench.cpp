@@ -174,6 +174,17 @@ int main(int argc, char** argv) {
       const Tensor<float> da = random_tensor({N, 64, 11, 11}, rng);
       compare_convolutions("conv 32->64", "wide", repeats, plain, fast, x, da);
     }
+    {
+      // The capstone's third convolution: (64, 5, 5) -> (64, 3, 3)
+      nn::Conv2D<float> plain(64, 3, nn::Activation::relu), fast(64, 3, nn::Activation::relu);
+      plain.build({64, 5, 5}, rng);
+      fast.build({64, 5, 5}, rng);
+      plain.set_channels_last(false);
+      plain.set_wide(false);
+      const Tensor<float> x = random_tensor({N, 64, 5, 5}, rng);
+      const Tensor<float> da = random_tensor({N, 64, 3, 3}, rng);
+      compare_convolutions("conv 64->64", "chan-last", repeats, plain, fast, x, da);
+    }
     return 0;
   });
 }
