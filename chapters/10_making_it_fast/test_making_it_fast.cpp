@@ -77,6 +77,30 @@ double relative_difference(const Tensor<T>& a, const Tensor<T>& b) {
   }
   return diff / scale;
 }
+
+// One step of `one` on 1 thread and of `two` (built the same) on 2: a, dx, dW and db must be
+// the same bits, not merely close.
+void same_bits_with_one_and_two_threads(nn::Conv2D<float>& one, nn::Conv2D<float>& two,
+                                        const Tensor<float>& x, const Tensor<float>& da) {
+  const int threads_before = static_cast<int>(nn::thread_count());
+  const auto step = [&](nn::Conv2D<float>& conv, int threads) {
+#ifdef _OPENMP
+    omp_set_num_threads(threads);
+#endif
+    const Tensor<float> a = conv.forward(x);
+    const Tensor<float> dx = conv.backward(da);
+    return std::make_pair(a, dx);
+  };
+  const auto [a1, dx1] = step(one, 1);
+  const auto [a2, dx2] = step(two, 2);
+#ifdef _OPENMP
+  omp_set_num_threads(threads_before);
+#endif
+  CHECK(a1 == a2);  // exact equality, not "close"
+  CHECK(dx1 == dx2);
+  CHECK(one.dW == two.dW);
+  CHECK(one.db == two.db);
+}
 }  // namespace
 
 // [direct-conv-test]
@@ -162,24 +186,7 @@ TEST_CASE("the wide convolution gives the same bits with one thread and with two
   REQUIRE(one.wide());
   const Tensor<float> x = nn::test::random_tensor<float>({20, 3, 7, 9}, 18);
   const Tensor<float> da = nn::test::random_tensor<float>({20, 5, 5, 7}, 19);
-  const int threads_before = static_cast<int>(nn::thread_count());
-  const auto step = [&](nn::Conv2D<float>& conv, int threads) {
-#ifdef _OPENMP
-    omp_set_num_threads(threads);
-#endif
-    const Tensor<float> a = conv.forward(x);
-    const Tensor<float> dx = conv.backward(da);
-    return std::make_pair(a, dx);
-  };
-  const auto [a1, dx1] = step(one, 1);
-  const auto [a2, dx2] = step(two, 2);
-#ifdef _OPENMP
-  omp_set_num_threads(threads_before);
-#endif
-  CHECK(a1 == a2);  // exact equality, not "close"
-  CHECK(dx1 == dx2);
-  CHECK(one.dW == two.dW);
-  CHECK(one.db == two.db);
+  same_bits_with_one_and_two_threads(one, two, x, da);
 }
 // [wide-conv-test]
 
@@ -259,24 +266,7 @@ TEST_CASE("the channels-last convolution gives the same bits with one thread and
   REQUIRE(one.channels_last());
   const Tensor<float> x = nn::test::random_tensor<float>({40, 5, 5, 5}, 48);
   const Tensor<float> da = nn::test::random_tensor<float>({40, 4, 3, 3}, 49);
-  const int threads_before = static_cast<int>(nn::thread_count());
-  const auto step = [&](nn::Conv2D<float>& conv, int threads) {
-#ifdef _OPENMP
-    omp_set_num_threads(threads);
-#endif
-    const Tensor<float> a = conv.forward(x);
-    const Tensor<float> dx = conv.backward(da);
-    return std::make_pair(a, dx);
-  };
-  const auto [a1, dx1] = step(one, 1);
-  const auto [a2, dx2] = step(two, 2);
-#ifdef _OPENMP
-  omp_set_num_threads(threads_before);
-#endif
-  CHECK(a1 == a2);  // exact equality, not "close"
-  CHECK(dx1 == dx2);
-  CHECK(one.dW == two.dW);
-  CHECK(one.db == two.db);
+  same_bits_with_one_and_two_threads(one, two, x, da);
 }
 // [channels-last-test]
 

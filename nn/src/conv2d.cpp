@@ -445,7 +445,7 @@ std::size_t Conv2D<T>::chunk_images() const {
 
 template <class T>
 void Conv2D<T>::size_parts() {
-  const std::size_t chunks = (N_ + chunk_images() - 1) / chunk_images();
+  const std::size_t chunk = chunk_images(), chunks = (N_ + chunk - 1) / chunk;
   resize_if_needed(dW_parts_, {chunks, F_, g_.patch_size()});
   resize_if_needed(db_parts_, {chunks, F_});
   if (this->input_gradient_) resize_batch_if_needed(dx_, N_, this->in_shape_);
@@ -466,10 +466,16 @@ void Conv2D<T>::add_parts() {
 // [conv-backward]
 
 // [conv-direct-layer]
+namespace {
+// Stride 1 and 'valid' (no padding at all): the fast paths' common condition
+bool stride1_valid(const ConvGeometry& g) {
+  return g.S == 1 && g.Ho + g.K - 1 == g.H && g.Wo + g.K - 1 == g.Wd;
+}
+}  // namespace
+
 template <class T>
 bool Conv2D<T>::direct() const {
-  return allow_direct_ && g_.C == 1 && g_.S == 1 && g_.pad_top == 0 && g_.pad_left == 0 &&
-         g_.Ho + g_.K - 1 == g_.H && g_.Wo + g_.K - 1 == g_.Wd;  // 'valid': no padding at all
+  return allow_direct_ && g_.C == 1 && stride1_valid(g_);
 }
 
 // x: (N, 1, H, Wd) -> a: (N, F, Ho, Wo), one conv_direct_forward per image
@@ -592,6 +598,22 @@ const Tensor<T>& Conv2D<T>::backward_pooled(const Tensor<T>& dy) {
   return dx_;
 }
 
+// (N, C, P) -> (N, P, C): each of N items (an image's C planes of P pixels, or a filter's C
+// kernels of P taps) with the C numbers of one pixel or tap side by side; and back.
+template <class T>
+void to_channels_last(const T* a, std::size_t N, std::size_t C, std::size_t P, T* b) {
+  for (std::size_t n = 0; n < N; ++n)
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t k = 0; k < P; ++k) b[(n * P + k) * C + c] = a[(n * C + c) * P + k];
+}
+
+template <class T>
+void to_channels_first(const T* b, std::size_t N, std::size_t C, std::size_t P, T* a) {
+  for (std::size_t n = 0; n < N; ++n)
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t k = 0; k < P; ++k) a[(n * C + c) * P + k] = b[(n * P + k) * C + c];
+}
+
 // The wide path's fused pair: per block of images, z = W · im2col_wide(x) as forward_wide
 // computes it, then a = f(z + b) in place in z's wide rows and the 2x2 max pool of each
 // plane, with each maximum's index into the image's wide planes (F, span).
@@ -602,10 +624,8 @@ const Tensor<T>& Conv2D<T>::forward_pooled_wide(const Tensor<T>& x) {
   const std::size_t pooled = pool_g_.out_pixels(), plane = g_.H * g_.Wd;
   resize_if_needed(xh_, {N_, plane, C});
   wide_blocks(x, used, false, [&](std::size_t m0, std::size_t m1, T* z) {  // a replaces z in place
-    for (std::size_t n = m0; n < m1; ++n)  // xh[n, pixel, c] = x[n, c, pixel], for backward
-      for (std::size_t k = 0; k < plane; ++k)
-        for (std::size_t c = 0; c < C; ++c)
-          xh_.data()[(n * plane + k) * C + c] = x.data()[(n * C + c) * plane + k];
+    // xh[n, pixel, c] = x[n, c, pixel], for backward
+    to_channels_last(x.data() + m0 * C * plane, m1 - m0, C, plane, xh_.data() + m0 * plane * C);
     for (std::size_t n = m0; n < m1; ++n)
       for (std::size_t f = 0; f < F; ++f) {
         T* zp = z + f * ld + (n - m0) * span;
@@ -663,21 +683,6 @@ void maxima_values(const T* dy, const T* y, const std::uint32_t* at, std::size_t
       p[q] = (at[q] - first) * scale + shift;
     }
   });
-}
-
-// W (F, C, K*K) -> Wt (F, K*K, C), one tap's C weights contiguous; and back, for dW
-template <class T>
-void taps_first(const T* W, std::size_t F, std::size_t C, std::size_t KK, T* Wt) {
-  for (std::size_t f = 0; f < F; ++f)
-    for (std::size_t c = 0; c < C; ++c)
-      for (std::size_t e = 0; e < KK; ++e) Wt[(f * KK + e) * C + c] = W[(f * C + c) * KK + e];
-}
-
-template <class T>
-void channels_first(const T* Wt, std::size_t F, std::size_t C, std::size_t KK, T* W) {
-  for (std::size_t f = 0; f < F; ++f)
-    for (std::size_t c = 0; c < C; ++c)
-      for (std::size_t e = 0; e < KK; ++e) W[(f * C + c) * KK + e] = Wt[(f * KK + e) * C + c];
 }
 
 // FB filters side by side, L columns of the patch rows, summed over each filter's maxima:
@@ -840,7 +845,7 @@ void Conv2D<T>::backward_maxima(const Tensor<T>& dy) {
   const std::size_t per_chunk = batch_chunk * pooled;  // room for one filter's maxima in a chunk
   const std::size_t threads = thread_count(), lists = F * per_chunk;
   resize_if_needed(Wt_, {F, KK, C});
-  taps_first(W.data(), F, C, KK, Wt_.data());
+  to_channels_last(W.data(), F, C, KK, Wt_.data());
   resize_if_needed(dWt_, {threads, F * KK * C});
   resize_if_needed(dxh_, {threads, plane * C});
   maxima_v_.resize(threads * lists);
@@ -874,7 +879,7 @@ void Conv2D<T>::backward_maxima(const Tensor<T>& dy) {
                                                             at + f * per_chunk, count, off,
                                                             acc + (f * KK + t0) * C + c0, C);
       });
-    channels_first(acc, F, C, KK, &dW_parts_(t, 0, 0));
+    to_channels_first(acc, F, C, KK, &dW_parts_(t, 0, 0));
     if (!this->input_gradient_) return;
     // dx, image by image: a counting sort puts the maxima in order of position, then the
     // sums at each position run over the filters whose maximum is there
@@ -906,9 +911,7 @@ void Conv2D<T>::backward_maxima(const Tensor<T>& dy) {
               Wt_.data() + t0 * C + c0, sv + begin, sw + begin, start[p] - begin, C, dx_off, dxh);
         });
       }
-      T* dxn = dx_.data() + n * C * plane;  // dx[n, c, pixel] = dxh[pixel, c]
-      for (std::size_t c = 0; c < C; ++c)
-        for (std::size_t k = 0; k < plane; ++k) dxn[c * plane + k] = dxh[k * C + c];
+      to_channels_first(dxh, 1, C, plane, dx_.data() + n * C * plane);  // dx[n, c, pixel]
     }
   });
 }
@@ -918,8 +921,7 @@ void Conv2D<T>::backward_maxima(const Tensor<T>& dy) {
 // [conv-wide-forward]
 template <class T>
 bool Conv2D<T>::wide() const {
-  return allow_wide_ && !direct() && !channels_last() && g_.S == 1 && g_.Ho + g_.K - 1 == g_.H &&
-         g_.Wo + g_.K - 1 == g_.Wd;  // 'valid': no padding at all
+  return allow_wide_ && !direct() && !channels_last() && stride1_valid(g_);
 }
 
 // x: (N, C, H, Wd) -> a: (N, F, Ho, Wo), as forward, with span columns per image and
@@ -1056,8 +1058,7 @@ void col2im_channels_last(const T* dcols, const ConvGeometry& g, T* dxh) {
 // (Ho - 1)(Wd - Wo) wrapped among the span = (Ho - 1) Wd + Wo columns of an image.
 template <class T>
 bool Conv2D<T>::channels_last() const {
-  const bool valid1 = g_.S == 1 && g_.Ho + g_.K - 1 == g_.H && g_.Wo + g_.K - 1 == g_.Wd;
-  return allow_channels_last_ && !direct() && valid1 &&
+  return allow_channels_last_ && !direct() && stride1_valid(g_) &&
          4 * (g_.Ho - 1) * (g_.Wd - g_.Wo) >= wide_span(g_);
 }
 
@@ -1074,13 +1075,11 @@ const Tensor<T>& Conv2D<T>::forward_channels_last(const Tensor<T>& x) {
   resize_if_needed(a_, {N_, F, g_.Ho, g_.Wo});
   resize_if_needed(xh_, {thread_count(), plane * C});
   resize_if_needed(Wt_, {F, KK, C});  // one tap's C weights contiguous, like a patch's
-  taps_first(W.data(), F, C, KK, Wt_.data());
+  to_channels_last(W.data(), F, C, KK, Wt_.data());
   parallel_chunks(N_, [&](std::size_t n0, std::size_t n1, std::size_t) {
     T* xh = &xh_(thread_index(), 0);
     for (std::size_t n = n0; n < n1; ++n) {
-      const T* xn = x.data() + n * C * plane;  // xh[pixel, c] = x[n, c, pixel]
-      for (std::size_t k = 0; k < plane; ++k)
-        for (std::size_t c = 0; c < C; ++c) xh[k * C + c] = xn[c * plane + k];
+      to_channels_last(x.data() + n * C * plane, 1, C, plane, xh);  // xh[pixel, c]
       im2col_channels_last(xh, g_, &cols_(n * HoWo, 0));
     }
     gemm(false, true, (n1 - n0) * HoWo, F, CKK, T(1), &cols_(n0 * HoWo, 0), CKK, Wt_.data(), CKK,
@@ -1131,7 +1130,7 @@ void Conv2D<T>::backward_channels_last(const Tensor<T>& da) {
       for (std::size_t f = 0; f < F; ++f) db[f] += dz[r * F + f];  // vectorised across f
     T* dWt = &dWt_(thread_index(), 0);  // (F, K*K, C), then the share as (F, C, K, K)
     gemm(true, false, F, CKK, rows, T(1), dz, F, &cols_(r0, 0), CKK, T(0), dWt, CKK);
-    channels_first(dWt, F, C, KK, &dW_parts_(t, 0, 0));
+    to_channels_first(dWt, F, C, KK, &dW_parts_(t, 0, 0));
     if (!this->input_gradient_) return;
     T* dcols = &dcols_(thread_index(), 0);
     gemm(false, false, rows, CKK, F, T(1), dz, F, Wt_.data(), CKK, T(0), dcols, CKK);
@@ -1139,9 +1138,7 @@ void Conv2D<T>::backward_channels_last(const Tensor<T>& da) {
     for (std::size_t n = n0; n < n1; ++n) {
       std::fill(dxh, dxh + plane * C, T(0));
       col2im_channels_last(dcols + (n - n0) * HoWo * CKK, g_, dxh);
-      T* dxn = dx_.data() + n * C * plane;  // dx[n, c, pixel] = dxh[pixel, c]
-      for (std::size_t c = 0; c < C; ++c)
-        for (std::size_t k = 0; k < plane; ++k) dxn[c * plane + k] = dxh[k * C + c];
+      to_channels_first(dxh, 1, C, plane, dx_.data() + n * C * plane);  // dx[n, c, pixel]
     }
   }, chunk);
 }
